@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# extmap: custom BPF map types from a loadable module.
+#
+#   make                 module for every installed test kernel, libextmap,
+#                        extmapctl, BPF objects and selftests
+#   make KDIR=<dir>      the module for one kernel build tree only
+#   make check           build, then run the selftests in a VM per test kernel
+#   make clean
+#
+# Everything is built under build/: build/<kernel release>/extmap.ko,
+# build/lib/libextmap.a, build/extmapctl, build/selftests/.
+
+SRCTREE  := $(CURDIR)
+BUILD    := $(SRCTREE)/build
+KERNELS  ?= $(shell $(SRCTREE)/scripts/kernels)
+
+export SRCTREE BUILD
+
+.PHONY: all module lib extmapctl selftests check clean FORCE
+
+all: module lib extmapctl selftests
+
+# The module is built once per kernel, each in its own directory of links
+# to module/, so that builds for different kernels never share objects.
+ifneq ($(KDIR),)
+module: FORCE
+	@$(SRCTREE)/scripts/build-module $(KDIR)
+else
+module: FORCE
+	@set -e; for k in $(KERNELS); do \
+		$(SRCTREE)/scripts/build-module /lib/modules/$$k/build; \
+	done
+endif
+
+lib: FORCE
+	$(MAKE) -C lib
+
+extmapctl: lib
+	$(MAKE) -C extmapctl
+
+selftests: lib
+	$(MAKE) -C selftests
+
+check: all
+	@$(SRCTREE)/scripts/check $(KERNELS)
+
+clean:
+	rm -rf $(BUILD)

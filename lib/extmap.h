@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * libextmap: create extmap maps and wire them into libbpf objects.
+ *
+ * Conventions follow libbpf: options structs carry their own size (use
+ * LIBEXTMAP_OPTS() to declare them), functions return a negative errno on
+ * failure, and the library keeps no global state.
+ */
+#ifndef __LIBEXTMAP_H
+#define __LIBEXTMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <linux/types.h>
+#include <linux/extmap.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bpf_object;
+
+#define EXTMAP_DEFAULT_DEV	"/dev/" EXTMAP_DEVICE_NAME
+
+/* Declare and zero an options struct, setting its size field. */
+#define LIBEXTMAP_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = ({						\
+		memset(&NAME, 0, sizeof(struct TYPE));			\
+		(struct TYPE) {						\
+			.sz = sizeof(struct TYPE),			\
+			__VA_ARGS__					\
+		};							\
+	})
+
+struct extmap_create_opts {
+	size_t sz;		/* sizeof(struct extmap_create_opts) */
+	const char *name;	/* map name, [A-Za-z0-9_.], < 16 chars */
+	__u32 map_flags;	/* BPF_F_* flags the type accepts */
+	__u32 numa_node;	/* used only with BPF_F_NUMA_NODE */
+	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
+	__u64 map_extra;	/* type-specific, 0 for types without one */
+	size_t :0;
+};
+#define extmap_create_opts__last_field map_extra
+
+/*
+ * Create a map of extmap type @type.  Returns a new BPF map fd (O_CLOEXEC),
+ * or a negative errno: -ENOENT unknown type (or no /dev/extmap: module not
+ * loaded), -EINVAL/-E2BIG bad attributes, -EPERM without CAP_BPF, -ENOMEM.
+ */
+int extmap_create(__u32 type, __u32 key_size, __u32 value_size,
+		  __u32 max_entries, const struct extmap_create_opts *opts);
+
+/*
+ * Fill @types with up to *@count registered types; on return *@count holds
+ * the number of registered types, which may exceed the room given.  Pass
+ * @types NULL and *@count 0 to ask for the number only.  @dev_path may be
+ * NULL for the default device.  Returns 0 or a negative errno.
+ */
+int extmap_get_types(const char *dev_path, struct extmap_type_info *types,
+		     __u32 *count);
+
+/*
+ * Resolve a type name ("array", "hash", ...) or a number to its id, asking
+ * the loaded module.  Returns 0 and sets *@id, or -ENOENT.
+ */
+int extmap_type_id(const char *dev_path, const char *name, __u32 *id);
+
+/* True if @map_type is in the extmap id range (from bpf_map_info.type). */
+static inline bool extmap_is_extmap_type(__u32 map_type)
+{
+	return map_type > EXTMAP_MAP_TYPE_BASE &&
+	       map_type < EXTMAP_MAP_TYPE_BASE + 0x10000;
+}
+
+struct extmap_object_opts {
+	size_t sz;		/* sizeof(struct extmap_object_opts) */
+	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
+	size_t :0;
+};
+#define extmap_object_opts__last_field dev_path
+
+/*
+ * Call between bpf_object__open*() (or a skeleton's __open()) and
+ * bpf_object__load(): creates every map of @obj whose type is an extmap id,
+ * with the key size, value size, max entries, flags and name the object
+ * declares, and hands it to libbpf with bpf_map__reuse_fd().  A map that
+ * libbpf will reuse from a bpffs pin (LIBBPF_PIN_BY_NAME with an existing
+ * pin) is left to libbpf.  Maps already given an fd are skipped.
+ * Returns the number of maps created, or a negative errno.
+ */
+int extmap_bpf_object_prepare(struct bpf_object *obj,
+			      const struct extmap_object_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* __LIBEXTMAP_H */

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * extmap hash: keys of any size mapped to values, in preallocated elements.
+ *
+ * The counterpart of a preallocated BPF_MAP_TYPE_HASH, with its results for
+ * every operation and flag.  Every element the map can ever need is
+ * allocated at creation, so updates never allocate, and no element memory
+ * is freed while the map lives.
+ *
+ * Lookups take no lock: buckets are RCU nulls lists.  An update builds the
+ * new element off to the side and links it in before it unlinks the old
+ * one, so a lookup sees the old value or the new, whole.  A deleted or
+ * replaced element goes straight back to the free list, as it does in a
+ * preallocated BPF_MAP_TYPE_HASH: a program still holding a pointer to it
+ * reads valid memory, but that memory may be reused by a later update.
+ * Each list ends in a nulls marker naming its bucket, so a lookup that
+ * followed a recycled element into another bucket notices and restarts.
+ *
+ * Updates and deletes lock one bucket with interrupts off, which makes them
+ * safe in any context but NMI.  For NMI, and for a program that fires
+ * inside an update (a kprobe, say), a per-CPU counter tells when this CPU
+ * already holds one of the map's locks: the nested update fails with EBUSY
+ * instead of deadlocking, as the kernel's hash maps do.
+ */
+#include <linux/bpf.h>
+#include <linux/extmap.h>
+#include <linux/jhash.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/rculist_nulls.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+
+#include "compat.h"
+#include "types.h"
+
+struct hash_elem {
+	/* Readers may still walk ->node.next after the element is freed. */
+	struct hlist_nulls_node node;
+	struct hash_elem *free_next;
+	u32 hash;
+	/* The key, then the value at round_up(key_size, 8). */
+	char key[] __aligned(8);
+};
+
+struct hash_bucket {
+	struct hlist_nulls_head head;
+	raw_spinlock_t lock;
+};
+
+struct extmap_hash {
+	struct bpf_map map;
+	struct hash_bucket *buckets;
+	void *elems;
+	struct hash_elem *free_list;
+	raw_spinlock_t free_lock;	/* nests inside a bucket lock */
+	atomic_t count;			/* keys in the map */
+	u32 n_buckets;			/* a power of two */
+	u32 elem_size;
+	u32 hashrnd;
+	int __percpu *busy;		/* map locks this CPU holds */
+	/* Distinct per map: a program may nest one map's update in another. */
+	struct lock_class_key lockdep_key;
+};
+
+static struct extmap_hash *extmap_hash(struct bpf_map *map)
+{
+	return container_of(map, struct extmap_hash, map);
+}
+
+static u64 hash_elem_size(u32 key_size, u32 value_size)
+{
+	return sizeof(struct hash_elem) + round_up((u64)key_size, 8) +
+	       round_up((u64)value_size, 8);
+}
+
+/*
+ * One spare element per CPU beyond max_entries: an update replacing a key
+ * takes its new element before it frees the old one, and a CPU runs at
+ * most one update of the map at a time (see hash_lock()).
+ */
+static u64 hash_pool_size(u32 max_entries)
+{
+	return (u64)max_entries + num_possible_cpus();
+}
+
+static void *hash_elem_value(const struct extmap_hash *h, struct hash_elem *e)
+{
+	return e->key + round_up(h->map.key_size, 8);
+}
+
+static u32 hash_key(const struct extmap_hash *h, const void *key)
+{
+	return jhash(key, h->map.key_size, h->hashrnd);
+}
+
+static struct hash_bucket *hash_bucket(struct extmap_hash *h, u32 hash)
+{
+	return &h->buckets[hash & (h->n_buckets - 1)];
+}
+
+static struct hash_elem *hash_find(struct extmap_hash *h, const void *key,
+				   u32 hash)
+{
+	u32 index = hash & (h->n_buckets - 1);
+	struct hlist_nulls_node *n;
+	struct hash_elem *e;
+
+again:
+	hlist_nulls_for_each_entry_rcu(e, n, &h->buckets[index].head, node)
+		if (e->hash == hash && !memcmp(e->key, key, h->map.key_size))
+			return e;
+	/* The walk ended in another bucket: an element was recycled. */
+	if (unlikely(get_nulls_value(n) != index))
+		goto again;
+	return NULL;
+}
+
+static int hash_lock(struct extmap_hash *h, struct hash_bucket *b,
+		     unsigned long *flags)
+{
+	local_irq_save(*flags);
+	if (unlikely(__this_cpu_inc_return(*h->busy) != 1)) {
+		__this_cpu_dec(*h->busy);
+		local_irq_restore(*flags);
+		return -EBUSY;
+	}
+	raw_spin_lock(&b->lock);
+	return 0;
+}
+
+static void hash_unlock(struct extmap_hash *h, struct hash_bucket *b,
+			unsigned long flags)
+{
+	raw_spin_unlock(&b->lock);
+	__this_cpu_dec(*h->busy);
+	local_irq_restore(flags);
+}
+
+/* Never empty for a caller holding a bucket lock: see hash_pool_size(). */
+static struct hash_elem *hash_pop_free(struct extmap_hash *h)
+{
+	struct hash_elem *e;
+
+	raw_spin_lock(&h->free_lock);
+	e = h->free_list;
+	h->free_list = e->free_next;
+	raw_spin_unlock(&h->free_lock);
+	return e;
+}
+
+static void hash_push_free(struct extmap_hash *h, struct hash_elem *e)
+{
+	raw_spin_lock(&h->free_lock);
+	e->free_next = h->free_list;
+	h->free_list = e;
+	raw_spin_unlock(&h->free_lock);
+}
+
+static int ext_hash_map_alloc_check(union bpf_attr *attr)
+{
+	u64 elem_size = hash_elem_size(attr->key_size, attr->value_size);
+
+	if ((attr->map_flags & BPF_F_ZERO_SEED) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!attr->max_entries || !attr->key_size || !attr->value_size)
+		return -EINVAL;
+	/* bpf(2) copies a key and a value through one kmalloc() buffer. */
+	if (elem_size >= KMALLOC_MAX_SIZE)
+		return -E2BIG;
+	if (attr->max_entries > 1U << 31 ||
+	    elem_size * hash_pool_size(attr->max_entries) > EXTMAP_MAX_AREA_SIZE ||
+	    sizeof(struct hash_bucket) * roundup_pow_of_two((u64)attr->max_entries) >
+	    EXTMAP_MAX_AREA_SIZE)
+		return -E2BIG;
+	return 0;
+}
+
+static void ext_hash_map_free(struct bpf_map *map)
+{
+	struct extmap_hash *h = extmap_hash(map);
+
+	free_percpu(h->busy);
+	kvfree(h->elems);
+	kvfree(h->buckets);
+	lockdep_unregister_key(&h->lockdep_key);
+	kvfree(h);
+}
+
+static void hash_init_buckets(struct extmap_hash *h)
+{
+	u32 i;
+
+	for (i = 0; i < h->n_buckets; i++) {
+		INIT_HLIST_NULLS_HEAD(&h->buckets[i].head, i);
+		raw_spin_lock_init(&h->buckets[i].lock);
+		lockdep_set_class(&h->buckets[i].lock, &h->lockdep_key);
+		cond_resched();
+	}
+}
+
+static void hash_init_free_list(struct extmap_hash *h, u64 n)
+{
+	u64 i;
+
+	raw_spin_lock_init(&h->free_lock);
+	for (i = 0; i < n; i++) {
+		hash_push_free(h, h->elems + i * h->elem_size);
+		cond_resched();
+	}
+}
+
+static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
+{
+	int numa_node = bpf_map_attr_numa_node(attr);
+	u64 pool = hash_pool_size(attr->max_entries);
+	struct extmap_hash *h;
+
+	h = extmap_area_alloc(sizeof(*h), numa_node);
+	if (!h)
+		return ERR_PTR(-ENOMEM);
+	lockdep_register_key(&h->lockdep_key);
+
+	h->n_buckets = roundup_pow_of_two(attr->max_entries);
+	h->elem_size = hash_elem_size(attr->key_size, attr->value_size);
+	if (!(attr->map_flags & BPF_F_ZERO_SEED))
+		h->hashrnd = get_random_u32();
+	h->buckets = extmap_area_alloc((u64)h->n_buckets * sizeof(*h->buckets),
+				       numa_node);
+	h->elems = extmap_area_alloc(pool * h->elem_size, numa_node);
+	h->busy = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!h->buckets || !h->elems || !h->busy) {
+		ext_hash_map_free(&h->map);
+		return ERR_PTR(-ENOMEM);
+	}
+	hash_init_buckets(h);
+	hash_init_free_list(h, pool);
+	return &h->map;
+}
+
+static void *ext_hash_map_lookup_elem(struct bpf_map *map, void *key)
+{
+	struct extmap_hash *h = extmap_hash(map);
+	struct hash_elem *e = hash_find(h, key, hash_key(h, key));
+
+	return e ? hash_elem_value(h, e) : NULL;
+}
+
+/* Results and their order as BPF_MAP_TYPE_HASH gives them. */
+static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map, void *key,
+					 void *value, u64 flags)
+{
+	struct extmap_hash *h = extmap_hash(map);
+	struct hash_elem *old, *new;
+	struct hash_bucket *b;
+	unsigned long irqflags;
+	u32 hash;
+	int err;
+
+	if (unlikely((flags & ~BPF_F_LOCK) > BPF_EXIST))
+		return -EINVAL;
+	/* Values carry no bpf_spin_lock: extmap maps have no BTF. */
+	if (unlikely(flags & BPF_F_LOCK))
+		return -EINVAL;
+
+	hash = hash_key(h, key);
+	b = hash_bucket(h, hash);
+	err = hash_lock(h, b, &irqflags);
+	if (err)
+		return err;
+
+	old = hash_find(h, key, hash);
+	if (old && flags == BPF_NOEXIST) {
+		err = -EEXIST;
+		goto unlock;
+	}
+	if (!old && flags == BPF_EXIST) {
+		err = -ENOENT;
+		goto unlock;
+	}
+	if (!old && atomic_inc_return(&h->count) > map->max_entries) {
+		atomic_dec(&h->count);
+		err = -E2BIG;
+		goto unlock;
+	}
+
+	new = hash_pop_free(h);
+	new->hash = hash;
+	memcpy(new->key, key, map->key_size);
+	memcpy(hash_elem_value(h, new), value, map->value_size);
+	hlist_nulls_add_head_rcu(&new->node, &b->head);
+	if (old) {
+		hlist_nulls_del_rcu(&old->node);
+		hash_push_free(h, old);
+	}
+unlock:
+	hash_unlock(h, b, irqflags);
+	return err;
+}
+
+static extmap_ret_t ext_hash_map_delete_elem(struct bpf_map *map, void *key)
+{
+	struct extmap_hash *h = extmap_hash(map);
+	u32 hash = hash_key(h, key);
+	struct hash_bucket *b = hash_bucket(h, hash);
+	unsigned long irqflags;
+	struct hash_elem *e;
+	int err;
+
+	err = hash_lock(h, b, &irqflags);
+	if (err)
+		return err;
+	e = hash_find(h, key, hash);
+	if (e) {
+		hlist_nulls_del_rcu(&e->node);
+		hash_push_free(h, e);
+		atomic_dec(&h->count);
+	} else {
+		err = -ENOENT;
+	}
+	hash_unlock(h, b, irqflags);
+	return err;
+}
+
+/*
+ * Bucket order, then list order within a bucket.  A missing key restarts
+ * from the first element, as BPF_MAP_TYPE_HASH does.
+ */
+static int ext_hash_map_get_next_key(struct bpf_map *map, void *key,
+				 void *next_key)
+{
+	struct extmap_hash *h = extmap_hash(map);
+	struct hash_elem *e = NULL;
+	u32 i = 0, hash = 0;
+
+	if (key) {
+		hash = hash_key(h, key);
+		e = hash_find(h, key, hash);
+	}
+	if (e) {
+		e = hlist_nulls_entry_safe(rcu_dereference_raw(hlist_nulls_next_rcu(&e->node)),
+					   struct hash_elem, node);
+		if (e)
+			goto found;
+		i = (hash & (h->n_buckets - 1)) + 1;
+	}
+	for (; i < h->n_buckets; i++) {
+		e = hlist_nulls_entry_safe(rcu_dereference_raw(hlist_nulls_first_rcu(&h->buckets[i].head)),
+					   struct hash_elem, node);
+		if (e)
+			goto found;
+	}
+	return -ENOENT;
+
+found:
+	memcpy(next_key, e->key, map->key_size);
+	return 0;
+}
+
+#if EXTMAP_HAVE_MEM_USAGE
+static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
+{
+	const struct extmap_hash *h = container_of(map, struct extmap_hash, map);
+
+	return sizeof(*h) + (u64)h->n_buckets * sizeof(*h->buckets) +
+	       hash_pool_size(map->max_entries) * h->elem_size +
+	       (u64)num_possible_cpus() * sizeof(int);
+}
+#endif
+
+static const struct bpf_map_ops ext_hash_map_ops = {
+	.map_alloc_check = ext_hash_map_alloc_check,
+	.map_alloc = ext_hash_map_alloc,
+	.map_free = ext_hash_map_free,
+	.map_lookup_elem = ext_hash_map_lookup_elem,
+	.map_update_elem = ext_hash_map_update_elem,
+	.map_delete_elem = ext_hash_map_delete_elem,
+	.map_get_next_key = ext_hash_map_get_next_key,
+#if EXTMAP_HAVE_MEM_USAGE
+	.map_mem_usage = ext_hash_map_mem_usage,
+#endif
+};
+
+struct extmap_type extmap_hash_type = {
+	.name = "hash",
+	.id = EXTMAP_MAP_TYPE_HASH,
+	.ops = &ext_hash_map_ops,
+	.map_flags = BPF_F_ZERO_SEED,
+	.owner = THIS_MODULE,
+};

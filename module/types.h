@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The map types built into extmap.ko; each lives in its own file. */
+#ifndef _EXTMAP_TYPES_H
+#define _EXTMAP_TYPES_H
+
+#include <linux/extmap.h>
+
+extern struct extmap_type extmap_array_type;	/* array.c */
+extern struct extmap_type extmap_hash_type;	/* hash.c */
+
+#endif /* _EXTMAP_TYPES_H */
