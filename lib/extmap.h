@@ -62,8 +62,11 @@ int extmap_get_types(const char *dev_path, struct extmap_type_info *types,
 		     __u32 *count);
 
 /*
- * Resolve a type name ("array", "hash", ...) or a number to its id, asking
- * the loaded module.  Returns 0 and sets *@id, or -ENOENT.
+ * Resolve a type name ("array", "hash", ...) or a number (decimal, 0x hex or
+ * 0 octal) to its id, asking the loaded module: a number must be the id of a
+ * registered type.  Returns 0 and sets *@id, or -ENOENT for an unknown type;
+ * errors opening the device come back as they are, which makes a missing
+ * device -ENOENT too.
  */
 int extmap_type_id(const char *dev_path, const char *name, __u32 *id);
 
@@ -84,11 +87,31 @@ struct extmap_object_opts {
 /*
  * Call between bpf_object__open*() (or a skeleton's __open()) and
  * bpf_object__load(): creates every map of @obj whose type is an extmap id,
- * with the key size, value size, max entries, flags and name the object
- * declares, and hands it to libbpf with bpf_map__reuse_fd().  A map that
- * libbpf will reuse from a bpffs pin (LIBBPF_PIN_BY_NAME with an existing
- * pin) is left to libbpf.  Maps already given an fd are skipped.
- * Returns the number of maps created, or a negative errno.
+ * with the key size, value size, max entries, flags, NUMA node, map_extra
+ * and name (cut to 15 characters) the object declares, and hands it to
+ * libbpf with bpf_map__reuse_fd().  Maps already given an fd and maps with
+ * autocreate off are skipped.  A map with a pin path (LIBBPF_PIN_BY_NAME or
+ * bpf_map__set_pin_path()) where a pin exists is left to libbpf, which
+ * reuses the pin at load after checking that its type, sizes, max entries,
+ * flags and map_extra match; where no pin exists yet, the map is created
+ * here and libbpf pins it at load.
+ * Returns the number of maps created, or a negative errno; maps created
+ * before a failure stay with @obj and are closed by bpf_object__close().
+ *
+ * What libbpf (checked with 1.1) does around this:
+ * - Without this call, bpf_object__load() hands the extmap type id to
+ *   bpf(BPF_MAP_CREATE), which fails: "map 'x': failed to create: Invalid
+ *   argument(-22)", after a "Retrying without BTF" warning.
+ * - bpf_map__reuse_fd() replaces the map's definition with what the kernel
+ *   reports for the fd: bpf_map__type() stays the extmap id, the name is
+ *   the kernel's (the full name is kept if it was only cut to 15
+ *   characters), and the map loses its BTF key/value type ids.
+ * - So resize or re-flag maps before this call.  Afterwards
+ *   bpf_map__set_map_flags() and bpf_map__set_type() fail with -EBUSY, and
+ *   bpf_map__set_max_entries() succeeds but only changes what libbpf
+ *   reports, not the map.
+ * - extmap maps have no map id (bpf_map_info.id is 0); libbpf does not
+ *   need one to load programs that use them.
  */
 int extmap_bpf_object_prepare(struct bpf_object *obj,
 			      const struct extmap_object_opts *opts);

@@ -57,11 +57,10 @@ static int ext_array_map_alloc_check(union bpf_attr *attr)
 
 static struct bpf_map *ext_array_map_alloc(union bpf_attr *attr)
 {
+	u64 size = ext_array_map_size(attr->value_size, attr->max_entries);
 	struct extmap_array *array;
 
-	array = extmap_area_alloc(ext_array_map_size(attr->value_size,
-						 attr->max_entries),
-				  bpf_map_attr_numa_node(attr));
+	array = extmap_area_alloc(size, bpf_map_attr_numa_node(attr));
 	if (!array)
 		return ERR_PTR(-ENOMEM);
 	array->elem_size = round_up(attr->value_size, 8);
@@ -112,8 +111,9 @@ static int ext_array_map_gen_lookup(struct bpf_map *map, struct bpf_insn *insn_b
 }
 
 /* Results and their order as BPF_MAP_TYPE_ARRAY gives them. */
-static extmap_ret_t ext_array_map_update_elem(struct bpf_map *map, void *key,
-					  void *value, u64 flags)
+static extmap_ret_t ext_array_map_update_elem(struct bpf_map *map,
+					      void *key, void *value,
+					      u64 flags)
 {
 	u32 index = *(u32 *)key;
 
@@ -137,7 +137,7 @@ static extmap_ret_t ext_array_map_delete_elem(struct bpf_map *map, void *key)
 
 /* Index order; a missing or out-of-range key restarts from index 0. */
 static int ext_array_map_get_next_key(struct bpf_map *map, void *key,
-				  void *next_key)
+				      void *next_key)
 {
 	u32 index = key ? *(u32 *)key : U32_MAX;
 	u32 *next = next_key;
@@ -152,7 +152,7 @@ static int ext_array_map_get_next_key(struct bpf_map *map, void *key,
 	return 0;
 }
 
-#if EXTMAP_HAVE_MEM_USAGE
+#ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_array_map_mem_usage(const struct bpf_map *map)
 {
 	return ext_array_map_size(map->value_size, map->max_entries);
@@ -168,7 +168,7 @@ static const struct bpf_map_ops ext_array_map_ops = {
 	.map_update_elem = ext_array_map_update_elem,
 	.map_delete_elem = ext_array_map_delete_elem,
 	.map_get_next_key = ext_array_map_get_next_key,
-#if EXTMAP_HAVE_MEM_USAGE
+#ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_array_map_mem_usage,
 #endif
 };

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Differences between the kernels extmap builds for, all in one place.
- * Each entry names the release that changed what extmap relies on.
+ * Kbuild detects each feature in the target kernel's headers and defines
+ * the EXTMAP_* macros tested here; the comments name the release that
+ * brought the change upstream.
  */
 #ifndef _EXTMAP_COMPAT_H
 #define _EXTMAP_COMPAT_H
 
 #include <linux/bpf.h>
 #include <linux/module.h>
-#include <linux/version.h>
 
-/*
- * kern_sys_bpf() is exported into the BPF_INTERNAL namespace on some
- * kernels; Kbuild reads the target's Module.symvers to tell.
- */
+/* kern_sys_bpf() sits in the BPF_INTERNAL namespace on newer kernels. */
 #ifdef EXTMAP_IMPORT_BPF_INTERNAL
-MODULE_INFO(import_ns, "BPF_INTERNAL");
+#define EXTMAP_IMPORT_NS() MODULE_INFO(import_ns, "BPF_INTERNAL")
+#else
+#define EXTMAP_IMPORT_NS()
 #endif
 
 /*
@@ -25,20 +25,21 @@ MODULE_INFO(import_ns, "BPF_INTERNAL");
 int kern_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 
 /* 6.4: bpf_map_ops element operations return long instead of int. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-typedef long extmap_ret_t;
+#ifdef EXTMAP_LONG_ELEM_OPS
+#define extmap_ret_t long
 #else
-typedef int extmap_ret_t;
+#define extmap_ret_t int
 #endif
 
 /* 6.6: ->map_mem_usage() reports a map's memory; mandatory since. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-#define EXTMAP_HAVE_MEM_USAGE 1
-#define extmap_has_mem_usage(ops) ((ops)->map_mem_usage != NULL)
+static inline bool extmap_has_mem_usage(const struct bpf_map_ops *ops)
+{
+#ifdef EXTMAP_HAVE_MEM_USAGE
+	return ops->map_mem_usage;
 #else
-#define EXTMAP_HAVE_MEM_USAGE 0
-#define extmap_has_mem_usage(ops) true
+	return true;
 #endif
+}
 
 /*
  * Before 6.2 the offsets of a bpf_spin_lock and a bpf_timer in the value
@@ -49,7 +50,7 @@ typedef int extmap_ret_t;
  */
 static inline void extmap_compat_map_init(struct bpf_map *map)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#ifdef EXTMAP_HAVE_SPIN_LOCK_OFF
 	map->spin_lock_off = -EINVAL;
 	map->timer_off = -EINVAL;
 #endif

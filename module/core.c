@@ -447,5 +447,6 @@ static void __exit extmap_exit(void)
 module_init(extmap_init);
 module_exit(extmap_exit);
 
+EXTMAP_IMPORT_NS();
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("BPF map types provided by a module");

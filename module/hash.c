@@ -78,7 +78,7 @@ static u64 hash_elem_size(u32 key_size, u32 value_size)
 /*
  * One spare element per CPU beyond max_entries: an update replacing a key
  * takes its new element before it frees the old one, and a CPU runs at
- * most one update of the map at a time (see hash_lock()).
+ * most one update of the map at a time (see hash_enter()).
  */
 static u64 hash_pool_size(u32 max_entries)
 {
@@ -117,28 +117,29 @@ again:
 	return NULL;
 }
 
-static int hash_lock(struct extmap_hash *h, struct hash_bucket *b,
-		     unsigned long *flags)
+/*
+ * Enter the map's update side on this CPU, with interrupts off; false if
+ * this CPU is already inside it (an NMI or a program that interrupted an
+ * update), which must then fail with EBUSY rather than spin on a bucket
+ * lock it may itself hold.
+ */
+static bool hash_enter(struct extmap_hash *h, unsigned long *flags)
 {
 	local_irq_save(*flags);
-	if (unlikely(__this_cpu_inc_return(*h->busy) != 1)) {
-		__this_cpu_dec(*h->busy);
-		local_irq_restore(*flags);
-		return -EBUSY;
-	}
-	raw_spin_lock(&b->lock);
-	return 0;
+	if (likely(__this_cpu_inc_return(*h->busy) == 1))
+		return true;
+	__this_cpu_dec(*h->busy);
+	local_irq_restore(*flags);
+	return false;
 }
 
-static void hash_unlock(struct extmap_hash *h, struct hash_bucket *b,
-			unsigned long flags)
+static void hash_exit(struct extmap_hash *h, unsigned long flags)
 {
-	raw_spin_unlock(&b->lock);
 	__this_cpu_dec(*h->busy);
 	local_irq_restore(flags);
 }
 
-/* Never empty for a caller holding a bucket lock: see hash_pool_size(). */
+/* Never empty inside hash_enter(): see hash_pool_size(). */
 static struct hash_elem *hash_pop_free(struct extmap_hash *h)
 {
 	struct hash_elem *e;
@@ -248,8 +249,9 @@ static void *ext_hash_map_lookup_elem(struct bpf_map *map, void *key)
 }
 
 /* Results and their order as BPF_MAP_TYPE_HASH gives them. */
-static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map, void *key,
-					 void *value, u64 flags)
+static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
+					     void *key, void *value,
+					     u64 flags)
 {
 	struct extmap_hash *h = extmap_hash(map);
 	struct hash_elem *old, *new;
@@ -266,9 +268,9 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map, void *key,
 
 	hash = hash_key(h, key);
 	b = hash_bucket(h, hash);
-	err = hash_lock(h, b, &irqflags);
-	if (err)
-		return err;
+	if (!hash_enter(h, &irqflags))
+		return -EBUSY;
+	raw_spin_lock(&b->lock);
 
 	old = hash_find(h, key, hash);
 	if (old && flags == BPF_NOEXIST) {
@@ -295,7 +297,8 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map, void *key,
 		hash_push_free(h, old);
 	}
 unlock:
-	hash_unlock(h, b, irqflags);
+	raw_spin_unlock(&b->lock);
+	hash_exit(h, irqflags);
 	return err;
 }
 
@@ -306,11 +309,11 @@ static extmap_ret_t ext_hash_map_delete_elem(struct bpf_map *map, void *key)
 	struct hash_bucket *b = hash_bucket(h, hash);
 	unsigned long irqflags;
 	struct hash_elem *e;
-	int err;
+	int err = 0;
 
-	err = hash_lock(h, b, &irqflags);
-	if (err)
-		return err;
+	if (!hash_enter(h, &irqflags))
+		return -EBUSY;
+	raw_spin_lock(&b->lock);
 	e = hash_find(h, key, hash);
 	if (e) {
 		hlist_nulls_del_rcu(&e->node);
@@ -319,8 +322,25 @@ static extmap_ret_t ext_hash_map_delete_elem(struct bpf_map *map, void *key)
 	} else {
 		err = -ENOENT;
 	}
-	hash_unlock(h, b, irqflags);
+	raw_spin_unlock(&b->lock);
+	hash_exit(h, irqflags);
 	return err;
+}
+
+static struct hash_elem *hash_first(struct hash_bucket *b)
+{
+	struct hlist_nulls_node *n;
+
+	n = rcu_dereference_raw(hlist_nulls_first_rcu(&b->head));
+	return hlist_nulls_entry_safe(n, struct hash_elem, node);
+}
+
+static struct hash_elem *hash_next(struct hash_elem *e)
+{
+	struct hlist_nulls_node *n;
+
+	n = rcu_dereference_raw(hlist_nulls_next_rcu(&e->node));
+	return hlist_nulls_entry_safe(n, struct hash_elem, node);
 }
 
 /*
@@ -328,37 +348,29 @@ static extmap_ret_t ext_hash_map_delete_elem(struct bpf_map *map, void *key)
  * from the first element, as BPF_MAP_TYPE_HASH does.
  */
 static int ext_hash_map_get_next_key(struct bpf_map *map, void *key,
-				 void *next_key)
+				     void *next_key)
 {
 	struct extmap_hash *h = extmap_hash(map);
 	struct hash_elem *e = NULL;
-	u32 i = 0, hash = 0;
+	u32 i = 0, hash;
 
 	if (key) {
 		hash = hash_key(h, key);
 		e = hash_find(h, key, hash);
+		if (e) {
+			e = hash_next(e);
+			i = (hash & (h->n_buckets - 1)) + 1;
+		}
 	}
-	if (e) {
-		e = hlist_nulls_entry_safe(rcu_dereference_raw(hlist_nulls_next_rcu(&e->node)),
-					   struct hash_elem, node);
-		if (e)
-			goto found;
-		i = (hash & (h->n_buckets - 1)) + 1;
-	}
-	for (; i < h->n_buckets; i++) {
-		e = hlist_nulls_entry_safe(rcu_dereference_raw(hlist_nulls_first_rcu(&h->buckets[i].head)),
-					   struct hash_elem, node);
-		if (e)
-			goto found;
-	}
-	return -ENOENT;
-
-found:
+	for (; !e && i < h->n_buckets; i++)
+		e = hash_first(&h->buckets[i]);
+	if (!e)
+		return -ENOENT;
 	memcpy(next_key, e->key, map->key_size);
 	return 0;
 }
 
-#if EXTMAP_HAVE_MEM_USAGE
+#ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 {
 	const struct extmap_hash *h = container_of(map, struct extmap_hash, map);
@@ -377,7 +389,7 @@ static const struct bpf_map_ops ext_hash_map_ops = {
 	.map_update_elem = ext_hash_map_update_elem,
 	.map_delete_elem = ext_hash_map_delete_elem,
 	.map_get_next_key = ext_hash_map_get_next_key,
-#if EXTMAP_HAVE_MEM_USAGE
+#ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_hash_map_mem_usage,
 #endif
 };
