@@ -17,9 +17,9 @@ KERNELS  ?= $(shell $(SRCTREE)/scripts/kernels)
 
 export SRCTREE BUILD
 
-.PHONY: all module lib extmapctl selftests check clean FORCE
+.PHONY: all module lib extmapctl examples selftests check clean FORCE
 
-all: module lib extmapctl selftests
+all: module lib extmapctl examples selftests
 
 # The module is built once per kernel, each in its own directory of links
 # to module/, so that builds for different kernels never share objects.
@@ -38,6 +38,9 @@ lib: FORCE
 
 extmapctl: lib
 	$(MAKE) -C extmapctl
+
+examples:
+	$(MAKE) -C examples
 
 selftests: lib
 	$(MAKE) -C selftests
