@@ -152,7 +152,16 @@ static struct extmap_type *extmap_get_type(u32 id)
 	return found;
 }
 
-/* The map name rules of bpf(BPF_MAP_CREATE). */
+static bool extmap_name_char_valid(char c)
+{
+	return (isascii(c) && isalnum(c)) || c == '_' || c == '.';
+}
+
+/*
+ * The map name rules of bpf(BPF_MAP_CREATE), but ASCII only: the kernel's
+ * isalnum() also takes Latin-1 letters, which tools reading the name as
+ * UTF-8 would mangle.
+ */
 static bool extmap_name_valid(const char *name)
 {
 	size_t i, len = strnlen(name, EXTMAP_NAME_LEN);
@@ -160,7 +169,7 @@ static bool extmap_name_valid(const char *name)
 	if (len == EXTMAP_NAME_LEN)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '.')
+		if (!extmap_name_char_valid(name[i]))
 			return false;
 	return true;
 }
