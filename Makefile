@@ -23,13 +23,16 @@ all: module lib extmapctl examples selftests
 
 # The module is built once per kernel, each in its own directory of links
 # to module/, so that builds for different kernels never share objects.
+# A kernel's build tree is in /lib/modules/<release>/build or, for the 7.x
+# kernel, in the trixie build root (scripts/kernels --kdir says which).
 ifneq ($(KDIR),)
 module: FORCE
 	@$(SRCTREE)/scripts/build-module $(KDIR)
 else
 module: FORCE
 	@set -e; for k in $(KERNELS); do \
-		$(SRCTREE)/scripts/build-module /lib/modules/$$k/build; \
+		kdir=$$($(SRCTREE)/scripts/kernels --kdir $$k); \
+		$(SRCTREE)/scripts/build-module $$kdir; \
 	done
 endif
 

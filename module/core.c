@@ -188,7 +188,7 @@ static int extmap_check_request(const struct extmap_create *req)
 		return -EINVAL;
 	if ((flags & BPF_F_RDONLY_PROG) && (flags & BPF_F_WRONLY_PROG))
 		return -EINVAL;
-	if ((flags & BPF_F_NUMA_NODE) &&
+	if ((flags & BPF_F_NUMA_NODE) && (int)req->numa_node != NUMA_NO_NODE &&
 	    (req->numa_node >= nr_node_ids || !node_online(req->numa_node)))
 		return -EINVAL;
 	if (!extmap_name_valid(req->name))
@@ -407,6 +407,7 @@ static int __init extmap_find_map_fops(void)
 static struct extmap_type *const extmap_builtin_types[] = {
 	&extmap_array_type,
 	&extmap_hash_type,
+	&extmap_lpm_type,
 };
 
 static void extmap_unregister_builtin(unsigned int n)
@@ -423,6 +424,9 @@ static int __init extmap_init(void)
 	err = extmap_find_map_fops();
 	if (err)
 		return err;
+	err = extmap_lpm_init();
+	if (err)
+		return err;
 
 	for (i = 0; i < ARRAY_SIZE(extmap_builtin_types); i++) {
 		err = extmap_register_type(extmap_builtin_types[i]);
@@ -436,6 +440,7 @@ static int __init extmap_init(void)
 
 unregister:
 	extmap_unregister_builtin(i);
+	extmap_lpm_exit();
 	return err;
 }
 
@@ -443,6 +448,7 @@ static void __exit extmap_exit(void)
 {
 	misc_deregister(&extmap_dev);
 	extmap_unregister_builtin(ARRAY_SIZE(extmap_builtin_types));
+	extmap_lpm_exit();
 	/*
 	 * extmap_map_free() drops a map's reference on this module as its
 	 * last act, yet still has to return through this module's text.  An

@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * extmap lpm: longest prefix match, a drop-in for BPF_MAP_TYPE_LPM_TRIE.
+ *
+ * Keys have LPM_TRIE's layout (struct bpf_lpm_trie_key_u8: a u32 prefix
+ * length, then 1 to 16 data bytes, most significant bit first), and every
+ * operation gives LPM_TRIE's results.  What differs is the lookup, which
+ * walks a multibit trie instead of a binary one:
+ *
+ *  - the first 16 bits of the data index a flat table (8 for 1-byte keys),
+ *    then each node consumes 4 more bits and has 16 slots;
+ *  - the trie is leaf-pushed: every slot holds the longest prefix covering
+ *    its whole range of addresses, so a lookup never backtracks;
+ *  - a slot holds an element (or NULL), a node, or a tail: a range holding
+ *    just one longer prefix gets no nodes but a tail, that prefix's element
+ *    tagged, which also names the prefix covering the rest of the range
+ *    (its ->cover).
+ *
+ * An IPv4 lookup thus costs one table read and at most four node reads,
+ * against up to 32 nodes for the binary trie.  Memory stays proportional
+ * to the number of prefixes: tails keep sparse ranges from growing nodes,
+ * and nodes that a delete leaves with nothing to tell apart are freed.
+ *
+ * Lookups take no lock.  Writers hold the map's lock and change the trie
+ * one word at a time, each store taking one range from its old answer to
+ * its new one; new nodes are filled in before they are linked in, and a
+ * tail's ->cover only changes while its range stays the same.  A lookup
+ * racing an update therefore returns the old answer or the new one.
+ * Elements and nodes are freed after an RCU grace period, so a program
+ * holding a value keeps valid memory, never reused for another prefix.
+ *
+ * Exact-match operations (is this prefix present, delete, get_next_key,
+ * lookups with a prefix length below the maximum) go through a hash table
+ * of all prefixes instead, which also finds the prefix covering a given
+ * one when a delete must put it back.
+ */
+#include <linux/bpf.h>
+#include <linux/extmap.h>
+#include <linux/jhash.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "compat.h"
+#include "types.h"
+
+#define LPM_DATA_SIZE_MAX	16	/* IPv6 */
+#define LPM_MAX_PREFIXLEN	(LPM_DATA_SIZE_MAX * 8)
+#define LPM_STRIDE		4
+#define LPM_FANOUT		BIT(LPM_STRIDE)
+#define LPM_MAX_LEVELS		(LPM_MAX_PREFIXLEN / LPM_STRIDE)
+#define LPM_DIRECT_BITS		16
+
+/* Slot tags, in the low bits of element and node pointers. */
+#define LPM_TAG_NODE		1UL
+#define LPM_TAG_TAIL		2UL
+#define LPM_TAGS		3UL
+
+struct lpm_elem {
+	struct lpm_elem __rcu *hnext;	/* hash chain, walked by get_next_key */
+	struct rcu_head rcu;
+	/* While a tail: the answer in its range for addresses it misses. */
+	struct lpm_elem *cover;
+	u32 prefixlen;
+	u8 data[];			/* then the value, 8-byte aligned */
+};
+
+struct lpm_node {
+	unsigned long slots[LPM_FANOUT];
+	struct rcu_head rcu;
+};
+
+/* All maps' nodes: 144 bytes would waste 48 in kmalloc's 192-byte slabs. */
+static struct kmem_cache *lpm_node_cache;
+
+struct extmap_lpm {
+	struct bpf_map map;
+	unsigned long *direct;		/* 1 << direct_bits slots */
+	struct lpm_elem __rcu **buckets;
+	raw_spinlock_t lock;
+	int __percpu *busy;		/* see lpm_enter() */
+	u32 direct_bits;
+	u32 data_size;
+	u32 max_prefixlen;
+	u32 elem_size;
+	u32 value_off;			/* of the value in an element */
+	u32 n_buckets;			/* a power of two */
+	u32 hashrnd;
+	u32 count;			/* prefixes in the map */
+	u32 n_nodes;
+	u32 len_count[LPM_MAX_PREFIXLEN + 1];	/* prefixes per length */
+	/* Distinct per map: a program may nest one map's update in another. */
+	struct lock_class_key lockdep_key;
+};
+
+static struct extmap_lpm *extmap_lpm(const struct bpf_map *map)
+{
+	return container_of(map, struct extmap_lpm, map);
+}
+
+static bool lpm_is_node(unsigned long slot)
+{
+	return slot & LPM_TAG_NODE;
+}
+
+static bool lpm_is_tail(unsigned long slot)
+{
+	return slot & LPM_TAG_TAIL;
+}
+
+static void *lpm_ptr(unsigned long slot)
+{
+	return (void *)(slot & ~LPM_TAGS);
+}
+
+static unsigned long lpm_tail_slot(struct lpm_elem *e)
+{
+	return (unsigned long)e | LPM_TAG_TAIL;
+}
+
+static unsigned long lpm_node_slot(struct lpm_node *n)
+{
+	return (unsigned long)n | LPM_TAG_NODE;
+}
+
+/* Publish a slot to lockless lookups. */
+static void lpm_set(unsigned long *slotp, unsigned long slot)
+{
+	/* What it points to (a new node, a tail's cover) is filled in first. */
+	smp_store_release(slotp, slot);
+}
+
+static void *lpm_value(const struct extmap_lpm *t, struct lpm_elem *e)
+{
+	return (void *)e + t->value_off;
+}
+
+static u32 lpm_nibble(const u8 *data, u32 pos)
+{
+	return (data[pos / 8] >> (4 - pos % 8)) & 0xf;
+}
+
+static u32 lpm_direct_index(const struct extmap_lpm *t, const u8 *data)
+{
+	if (t->direct_bits == 16)
+		return (u32)data[0] << 8 | data[1];
+	return data[0];
+}
+
+/* Do the first @bits bits of @a and @b agree? */
+static bool lpm_prefix_match(const u8 *a, const u8 *b, u32 bits)
+{
+	u32 bytes = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, bytes))
+		return false;
+	return !rest || !((a[bytes] ^ b[bytes]) & (0xff00 >> rest));
+}
+
+/* The lookup proper: the longest prefix matching all of @data. */
+static struct lpm_elem *lpm_find(const struct extmap_lpm *t, const u8 *data)
+{
+	unsigned long slot = READ_ONCE(t->direct[lpm_direct_index(t, data)]);
+	u32 pos = t->direct_bits;
+	struct lpm_elem *e;
+
+	while (lpm_is_node(slot)) {
+		struct lpm_node *n = lpm_ptr(slot);
+
+		slot = READ_ONCE(n->slots[lpm_nibble(data, pos)]);
+		pos += LPM_STRIDE;
+	}
+	e = lpm_ptr(slot);
+	if (lpm_is_tail(slot) && !lpm_prefix_match(e->data, data, e->prefixlen))
+		return READ_ONCE(e->cover);
+	return e;
+}
+
+static u32 lpm_hash(const struct extmap_lpm *t, const u8 *data, u32 len)
+{
+	u32 hash = jhash(data, len / 8, t->hashrnd ^ len);
+
+	if (len % 8)
+		hash = jhash_1word(data[len / 8] & (0xff00 >> (len % 8)), hash);
+	return hash;
+}
+
+static struct lpm_elem __rcu **lpm_bucket(const struct extmap_lpm *t,
+					  const u8 *data, u32 len)
+{
+	return &t->buckets[lpm_hash(t, data, len) & (t->n_buckets - 1)];
+}
+
+/* The element for exactly prefix @data/@len, or NULL. */
+static struct lpm_elem *lpm_find_exact(const struct extmap_lpm *t,
+				       const u8 *data, u32 len)
+{
+	struct lpm_elem *e;
+
+	for (e = rcu_dereference_raw(*lpm_bucket(t, data, len)); e;
+	     e = rcu_dereference_raw(e->hnext))
+		if (e->prefixlen == len && lpm_prefix_match(e->data, data, len))
+			return e;
+	return NULL;
+}
+
+/* The longest prefix of length @len or less matching @data. */
+static struct lpm_elem *lpm_find_upto(const struct extmap_lpm *t,
+				      const u8 *data, int len)
+{
+	struct lpm_elem *e;
+
+	for (; len >= 0; len--) {
+		if (!READ_ONCE(t->len_count[len]))
+			continue;
+		e = lpm_find_exact(t, data, len);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+static void lpm_hash_add(struct extmap_lpm *t, struct lpm_elem *e)
+{
+	struct lpm_elem __rcu **head = lpm_bucket(t, e->data, e->prefixlen);
+
+	RCU_INIT_POINTER(e->hnext, rcu_dereference_protected(*head, 1));
+	rcu_assign_pointer(*head, e);
+	t->len_count[e->prefixlen]++;
+	t->count++;
+}
+
+/* Put @new in @old's place in the hash chains, or just unlink @old. */
+static void lpm_hash_replace(struct extmap_lpm *t, struct lpm_elem *old,
+			     struct lpm_elem *new)
+{
+	struct lpm_elem __rcu **link = lpm_bucket(t, old->data, old->prefixlen);
+	struct lpm_elem *next = rcu_dereference_protected(old->hnext, 1);
+
+	while (rcu_dereference_protected(*link, 1) != old)
+		link = &rcu_dereference_protected(*link, 1)->hnext;
+	if (new) {
+		RCU_INIT_POINTER(new->hnext, next);
+		rcu_assign_pointer(*link, new);
+	} else {
+		rcu_assign_pointer(*link, next);
+		t->len_count[old->prefixlen]--;
+		t->count--;
+	}
+}
+
+/*
+ * Below @slotp, make every answer @from into @to.  Used on the range of a
+ * prefix P, where @from and @to are P and the prefix covering P, in one
+ * order or the other: each store moves a range of addresses from one right
+ * answer to the other.  Tails whose own element is @from are the caller's.
+ */
+static void lpm_replace(unsigned long *slotp, struct lpm_elem *from,
+			struct lpm_elem *to)
+{
+	unsigned long slot = *slotp;
+	struct lpm_elem *e = lpm_ptr(slot);
+	int i;
+
+	if (lpm_is_node(slot)) {
+		struct lpm_node *n = lpm_ptr(slot);
+
+		for (i = 0; i < LPM_FANOUT; i++)
+			lpm_replace(&n->slots[i], from, to);
+	} else if (lpm_is_tail(slot)) {
+		if (e->cover == from)
+			WRITE_ONCE(e->cover, to);
+	} else if (e == from) {
+		lpm_set(slotp, (unsigned long)to);
+	}
+}
+
+static void lpm_replace_range(unsigned long *slots, u32 n,
+			      struct lpm_elem *from, struct lpm_elem *to)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		lpm_replace(&slots[i], from, to);
+}
+
+/*
+ * Where a prefix lives: either its range @slots[0..@n), in the table or
+ * node where its length ends, or the slot @tailp where it is (or, for a
+ * new prefix, would become) a tail, at bit @pos.  @path[0..@depth) are
+ * the slots of the nodes walked through.
+ */
+struct lpm_place {
+	unsigned long *slots;
+	u32 n;
+	unsigned long *tailp;
+	u32 pos;
+	unsigned long *path[LPM_MAX_LEVELS];
+	u32 depth;
+};
+
+/* The first slot and the number of slots of @len's range in a stride. */
+static unsigned long *lpm_range(unsigned long *slots, u32 index, u32 bits,
+				u32 len_in_stride, u32 *n)
+{
+	u32 width = bits - len_in_stride;
+
+	*n = 1U << width;
+	return &slots[index & ~(*n - 1)];
+}
+
+static void lpm_locate(struct extmap_lpm *t, const u8 *data, u32 len,
+		       struct lpm_place *pl)
+{
+	unsigned long *slotp;
+	u32 pos = t->direct_bits;
+
+	pl->depth = 0;
+	pl->tailp = NULL;
+	if (len <= pos) {
+		pl->slots = lpm_range(t->direct, lpm_direct_index(t, data),
+				      pos, len, &pl->n);
+		return;
+	}
+	slotp = &t->direct[lpm_direct_index(t, data)];
+	while (lpm_is_node(*slotp)) {
+		struct lpm_node *node = lpm_ptr(*slotp);
+
+		pl->path[pl->depth++] = slotp;
+		if (len <= pos + LPM_STRIDE) {
+			pl->slots = lpm_range(node->slots, lpm_nibble(data, pos),
+					      LPM_STRIDE, len - pos, &pl->n);
+			return;
+		}
+		slotp = &node->slots[lpm_nibble(data, pos)];
+		pos += LPM_STRIDE;
+	}
+	pl->tailp = slotp;
+	pl->pos = pos;
+}
+
+static struct lpm_node *lpm_node_alloc(struct extmap_lpm *t,
+				       struct lpm_elem *fill)
+{
+	struct lpm_node *n;
+	int i;
+
+	n = kmem_cache_alloc_node(lpm_node_cache, GFP_ATOMIC | __GFP_NOWARN,
+				  t->map.numa_node);
+	if (!n)
+		return NULL;
+	for (i = 0; i < LPM_FANOUT; i++)
+		n->slots[i] = (unsigned long)fill;
+	t->n_nodes++;
+	return n;
+}
+
+static void lpm_node_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(lpm_node_cache, container_of(head, struct lpm_node, rcu));
+}
+
+static void lpm_node_free(struct extmap_lpm *t, struct lpm_node *n)
+{
+	t->n_nodes--;
+	call_rcu(&n->rcu, lpm_node_free_rcu);
+}
+
+/* Free nodes nobody can reach, or ever could: no grace period needed. */
+static void lpm_free_nodes(struct extmap_lpm *t, unsigned long slot)
+{
+	struct lpm_node *n = lpm_ptr(slot);
+	int i;
+
+	if (!lpm_is_node(slot))
+		return;
+	for (i = 0; i < LPM_FANOUT; i++)
+		lpm_free_nodes(t, n->slots[i]);
+	t->n_nodes--;
+	kmem_cache_free(lpm_node_cache, n);
+}
+
+/*
+ * Put @e into the fresh node @n at bit @pos, where every slot on its way
+ * holds the same answer: as its range if its length ends in this stride,
+ * else as a tail, or, with @deep, in new nodes down to its own stride.
+ */
+static int lpm_fill(struct extmap_lpm *t, struct lpm_node *n, u32 pos,
+		    struct lpm_elem *e, bool deep)
+{
+	struct lpm_node *child;
+	unsigned long *range;
+	u32 nib, count, i;
+
+	for (;; n = child, pos += LPM_STRIDE) {
+		nib = lpm_nibble(e->data, pos);
+		if (e->prefixlen <= pos + LPM_STRIDE) {
+			range = lpm_range(n->slots, nib, LPM_STRIDE,
+					  e->prefixlen - pos, &count);
+			for (i = 0; i < count; i++)
+				range[i] = (unsigned long)e;
+			return 0;
+		}
+		if (!deep) {
+			n->slots[nib] = lpm_tail_slot(e);
+			return 0;
+		}
+		child = lpm_node_alloc(t, lpm_ptr(n->slots[nib]));
+		if (!child)
+			return -ENOMEM;
+		n->slots[nib] = lpm_node_slot(child);
+	}
+}
+
+/*
+ * New prefix @p, whose covering prefix is @parent, falls into the range of
+ * the tail at *@slotp, at bit @pos: give the range nodes that tell the two
+ * apart, built aside and linked in with one store.  The old tail keeps its
+ * cover, since a lookup that read the old slot may read it afterwards:
+ * when its new, smaller range would lie inside @p's, where the answer is
+ * @p, it goes down to its own stride instead of becoming a tail again.
+ */
+static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
+		     struct lpm_elem *p, struct lpm_elem *parent)
+{
+	struct lpm_elem *old = lpm_ptr(*slotp);
+	u32 nib_old, nib_p, count;
+	unsigned long top = 0, *link = &top, *range;
+	struct lpm_node *n;
+	int err = 0;
+
+	for (;; link = &n->slots[nib_p], pos += LPM_STRIDE) {
+		n = lpm_node_alloc(t, old->cover);
+		if (!n) {
+			err = -ENOMEM;
+			break;
+		}
+		*link = lpm_node_slot(n);
+		nib_old = lpm_nibble(old->data, pos);
+		nib_p = lpm_nibble(p->data, pos);
+		if (p->prefixlen <= pos + LPM_STRIDE) {
+			range = lpm_range(n->slots, nib_p, LPM_STRIDE,
+					  p->prefixlen - pos, &count);
+			err = lpm_fill(t, n, pos, old,
+				       &n->slots[nib_old] >= range &&
+				       &n->slots[nib_old] < range + count);
+			if (!err)
+				lpm_replace_range(range, count, parent, p);
+			break;
+		}
+		if (old->prefixlen <= pos + LPM_STRIDE || nib_old != nib_p) {
+			lpm_fill(t, n, pos, old, false);
+			p->cover = lpm_ptr(n->slots[nib_p]);
+			n->slots[nib_p] = lpm_tail_slot(p);
+			break;
+		}
+	}
+	if (err)
+		lpm_free_nodes(t, top);
+	else
+		lpm_set(slotp, top);
+	return err;
+}
+
+static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
+{
+	struct lpm_elem *parent;
+	struct lpm_place pl;
+	int err;
+
+	parent = lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
+	lpm_locate(t, p->data, p->prefixlen, &pl);
+	if (pl.slots) {
+		lpm_replace_range(pl.slots, pl.n, parent, p);
+	} else if (lpm_is_tail(*pl.tailp)) {
+		err = lpm_split(t, pl.tailp, pl.pos, p, parent);
+		if (err)
+			return err;
+	} else {
+		/* A slot without node or tail holds the covering prefix. */
+		p->cover = parent;
+		lpm_set(pl.tailp, lpm_tail_slot(p));
+	}
+	lpm_hash_add(t, p);
+	return 0;
+}
+
+/* Give @new, for the same prefix, @old's place. */
+static void lpm_swap(struct extmap_lpm *t, struct lpm_elem *old,
+		     struct lpm_elem *new)
+{
+	struct lpm_place pl;
+
+	lpm_locate(t, old->data, old->prefixlen, &pl);
+	if (pl.slots) {
+		lpm_replace_range(pl.slots, pl.n, old, new);
+	} else {
+		new->cover = old->cover;
+		lpm_set(pl.tailp, lpm_tail_slot(new));
+	}
+	lpm_hash_replace(t, old, new);
+	kfree_rcu(old, rcu);
+}
+
+/*
+ * If node @n gives one answer only, whatever the address (all its slots
+ * alike, or one tail and all other slots its cover), set *@answer to it.
+ */
+static bool lpm_node_single(const struct lpm_node *n, unsigned long *answer)
+{
+	unsigned long slot, tail = 0, fill = n->slots[0];
+	int i;
+
+	for (i = 0; i < LPM_FANOUT; i++) {
+		slot = n->slots[i];
+		if (lpm_is_node(slot) || (lpm_is_tail(slot) && tail))
+			return false;
+		if (lpm_is_tail(slot))
+			tail = slot;
+	}
+	if (!tail) {
+		*answer = fill;
+		for (i = 1; i < LPM_FANOUT; i++)
+			if (n->slots[i] != fill)
+				return false;
+		return true;
+	}
+	fill = (unsigned long)((struct lpm_elem *)lpm_ptr(tail))->cover;
+	for (i = 0; i < LPM_FANOUT; i++)
+		if (n->slots[i] != tail && n->slots[i] != fill)
+			return false;
+	*answer = tail;
+	return true;
+}
+
+/*
+ * After a delete, free the nodes on its path, deepest first, that no
+ * longer tell anything apart; the slot above takes their one answer.
+ */
+static void lpm_collapse(struct extmap_lpm *t, struct lpm_place *pl)
+{
+	unsigned long answer;
+	struct lpm_node *n;
+
+	while (pl->depth--) {
+		n = lpm_ptr(*pl->path[pl->depth]);
+		if (!lpm_node_single(n, &answer))
+			return;
+		lpm_set(pl->path[pl->depth], answer);
+		lpm_node_free(t, n);
+	}
+}
+
+static void lpm_remove(struct extmap_lpm *t, struct lpm_elem *p)
+{
+	struct lpm_elem *parent;
+	struct lpm_place pl;
+
+	lpm_hash_replace(t, p, NULL);
+	parent = lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
+	lpm_locate(t, p->data, p->prefixlen, &pl);
+	if (pl.slots)
+		lpm_replace_range(pl.slots, pl.n, p, parent);
+	else
+		lpm_set(pl.tailp, (unsigned long)p->cover);
+	lpm_collapse(t, &pl);
+	kfree_rcu(p, rcu);
+}
+
+/*
+ * Writers run with interrupts off, one per map and CPU: a program that
+ * interrupts an update (from a kprobe inside it, say) and updates the same
+ * map gets EBUSY rather than a deadlock.  NMI context is refused outright,
+ * since an update may allocate memory.
+ */
+static bool lpm_enter(struct extmap_lpm *t, unsigned long *flags)
+{
+	if (in_nmi())
+		return false;
+	local_irq_save(*flags);
+	if (likely(__this_cpu_inc_return(*t->busy) == 1))
+		return true;
+	__this_cpu_dec(*t->busy);
+	local_irq_restore(*flags);
+	return false;
+}
+
+static void lpm_exit(struct extmap_lpm *t, unsigned long flags)
+{
+	__this_cpu_dec(*t->busy);
+	local_irq_restore(flags);
+}
+
+static u32 lpm_data_size(const union bpf_attr *attr)
+{
+	return attr->key_size - offsetof(struct bpf_lpm_trie_key_u8, data);
+}
+
+static u64 lpm_n_buckets(u32 max_entries)
+{
+	return roundup_pow_of_two(max_t(u32, max_entries / 2, 1));
+}
+
+/* LPM_TRIE's attribute rules, but for keys of 16 data bytes at most. */
+static int ext_lpm_map_alloc_check(union bpf_attr *attr)
+{
+	u32 value_max = KMALLOC_MAX_SIZE - sizeof(struct lpm_elem) -
+			LPM_DATA_SIZE_MAX;
+
+	if (!attr->max_entries ||
+	    attr->key_size <= offsetof(struct bpf_lpm_trie_key_u8, data) ||
+	    lpm_data_size(attr) > LPM_DATA_SIZE_MAX ||
+	    !attr->value_size || attr->value_size > value_max)
+		return -EINVAL;
+	if (lpm_n_buckets(attr->max_entries) * sizeof(void *) >
+	    EXTMAP_MAX_AREA_SIZE)
+		return -E2BIG;
+	return 0;
+}
+
+static void ext_lpm_map_free(struct bpf_map *map)
+{
+	struct extmap_lpm *t = extmap_lpm(map);
+	struct lpm_elem *e, *next;
+	u32 i;
+
+	/* No lookups are left: everything goes at once. */
+	if (t->direct)
+		for (i = 0; i < 1U << t->direct_bits; i++)
+			lpm_free_nodes(t, t->direct[i]);
+	if (t->buckets) {
+		for (i = 0; i < t->n_buckets; i++) {
+			for (e = rcu_dereference_raw(t->buckets[i]); e; e = next) {
+				next = rcu_dereference_raw(e->hnext);
+				kfree(e);
+			}
+		}
+	}
+	free_percpu(t->busy);
+	kvfree(t->buckets);
+	kvfree(t->direct);
+	lockdep_unregister_key(&t->lockdep_key);
+	kvfree(t);
+}
+
+static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
+{
+	int numa_node = bpf_map_attr_numa_node(attr);
+	struct extmap_lpm *t;
+
+	t = extmap_area_alloc(sizeof(*t), numa_node);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	lockdep_register_key(&t->lockdep_key);
+	raw_spin_lock_init(&t->lock);
+	lockdep_set_class(&t->lock, &t->lockdep_key);
+
+	t->data_size = lpm_data_size(attr);
+	t->max_prefixlen = t->data_size * 8;
+	t->direct_bits = min_t(u32, LPM_DIRECT_BITS, t->max_prefixlen);
+	t->value_off = round_up(sizeof(struct lpm_elem) + t->data_size, 8);
+	t->elem_size = t->value_off + attr->value_size;
+	t->n_buckets = lpm_n_buckets(attr->max_entries);
+	t->hashrnd = get_random_u32();
+	t->direct = extmap_area_alloc(sizeof(*t->direct) << t->direct_bits,
+				      numa_node);
+	t->buckets = extmap_area_alloc((u64)t->n_buckets * sizeof(*t->buckets),
+				       numa_node);
+	t->busy = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!t->direct || !t->buckets || !t->busy) {
+		ext_lpm_map_free(&t->map);
+		return ERR_PTR(-ENOMEM);
+	}
+	return &t->map;
+}
+
+static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
+{
+	struct extmap_lpm *t = extmap_lpm(map);
+	struct bpf_lpm_trie_key_u8 *k = key;
+	struct lpm_elem *e;
+
+	if (likely(k->prefixlen == t->max_prefixlen))
+		e = lpm_find(t, k->data);
+	else if (k->prefixlen < t->max_prefixlen)
+		e = lpm_find_upto(t, k->data, k->prefixlen);
+	else
+		return NULL;
+	return e ? lpm_value(t, e) : NULL;
+}
+
+/* Results and their order as BPF_MAP_TYPE_LPM_TRIE gives them. */
+static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
+					    void *value, u64 flags)
+{
+	struct extmap_lpm *t = extmap_lpm(map);
+	struct bpf_lpm_trie_key_u8 *k = key;
+	struct lpm_elem *old, *new;
+	unsigned long irqflags;
+	int err = 0;
+
+	if (unlikely(flags > BPF_EXIST))
+		return -EINVAL;
+	if (k->prefixlen > t->max_prefixlen)
+		return -EINVAL;
+
+	new = kmalloc_node(t->elem_size, GFP_NOWAIT | __GFP_NOWARN,
+			   map->numa_node);
+	if (!new)
+		return -ENOMEM;
+	new->prefixlen = k->prefixlen;
+	memcpy(new->data, k->data, t->data_size);
+	memcpy(lpm_value(t, new), value, map->value_size);
+
+	if (!lpm_enter(t, &irqflags)) {
+		kfree(new);
+		return -EBUSY;
+	}
+	raw_spin_lock(&t->lock);
+	old = lpm_find_exact(t, k->data, k->prefixlen);
+	if (old) {
+		if (flags == BPF_NOEXIST)
+			err = -EEXIST;
+		else
+			lpm_swap(t, old, new);
+	} else if (flags == BPF_EXIST) {
+		err = -ENOENT;
+	} else if (t->count >= map->max_entries) {
+		err = -ENOSPC;
+	} else {
+		err = lpm_insert(t, new);
+	}
+	raw_spin_unlock(&t->lock);
+	lpm_exit(t, irqflags);
+
+	if (err)
+		kfree(new);
+	return err;
+}
+
+static extmap_ret_t ext_lpm_map_delete_elem(struct bpf_map *map, void *key)
+{
+	struct extmap_lpm *t = extmap_lpm(map);
+	struct bpf_lpm_trie_key_u8 *k = key;
+	unsigned long irqflags;
+	struct lpm_elem *e;
+
+	if (k->prefixlen > t->max_prefixlen)
+		return -EINVAL;
+	if (!lpm_enter(t, &irqflags))
+		return -EBUSY;
+	raw_spin_lock(&t->lock);
+	e = lpm_find_exact(t, k->data, k->prefixlen);
+	if (e)
+		lpm_remove(t, e);
+	raw_spin_unlock(&t->lock);
+	lpm_exit(t, irqflags);
+	return e ? 0 : -ENOENT;
+}
+
+/*
+ * Hash order: bucket by bucket, each chain newest first.  A missing or
+ * invalid key restarts from the first prefix, as LPM_TRIE does.
+ */
+static int ext_lpm_map_get_next_key(struct bpf_map *map, void *key,
+				    void *next_key)
+{
+	struct extmap_lpm *t = extmap_lpm(map);
+	struct bpf_lpm_trie_key_u8 *k = key, *next = next_key;
+	struct lpm_elem *e = NULL;
+	u32 i = 0;
+
+	if (k && k->prefixlen <= t->max_prefixlen) {
+		e = lpm_find_exact(t, k->data, k->prefixlen);
+		if (e) {
+			i = (lpm_hash(t, k->data, k->prefixlen) &
+			     (t->n_buckets - 1)) + 1;
+			e = rcu_dereference_raw(e->hnext);
+		}
+	}
+	for (; !e && i < t->n_buckets; i++)
+		e = rcu_dereference_raw(t->buckets[i]);
+	if (!e)
+		return -ENOENT;
+	next->prefixlen = e->prefixlen;
+	memcpy(next->data, e->data, t->data_size);
+	return 0;
+}
+
+#ifdef EXTMAP_HAVE_MEM_USAGE
+/* Bytes asked for, as the kernel's maps report them, not slab sizes. */
+static u64 ext_lpm_map_mem_usage(const struct bpf_map *map)
+{
+	const struct extmap_lpm *t = extmap_lpm(map);
+
+	return sizeof(*t) + (sizeof(*t->direct) << t->direct_bits) +
+	       (u64)t->n_buckets * sizeof(*t->buckets) +
+	       (u64)READ_ONCE(t->n_nodes) * sizeof(struct lpm_node) +
+	       (u64)READ_ONCE(t->count) * t->elem_size +
+	       (u64)num_possible_cpus() * sizeof(int);
+}
+#endif
+
+static const struct bpf_map_ops lpm_map_ops = {
+	.map_alloc_check = ext_lpm_map_alloc_check,
+	.map_alloc = ext_lpm_map_alloc,
+	.map_free = ext_lpm_map_free,
+	.map_lookup_elem = ext_lpm_map_lookup_elem,
+	.map_update_elem = ext_lpm_map_update_elem,
+	.map_delete_elem = ext_lpm_map_delete_elem,
+	.map_get_next_key = ext_lpm_map_get_next_key,
+#ifdef EXTMAP_HAVE_MEM_USAGE
+	.map_mem_usage = ext_lpm_map_mem_usage,
+#endif
+};
+
+struct extmap_type extmap_lpm_type = {
+	.name = "lpm",
+	.id = EXTMAP_MAP_TYPE_LPM,
+	.ops = &lpm_map_ops,
+	/* Accepted, and meaningless, so that LPM_TRIE definitions carry over. */
+	.map_flags = BPF_F_NO_PREALLOC,
+	.owner = THIS_MODULE,
+};
+
+int __init extmap_lpm_init(void)
+{
+	lpm_node_cache = KMEM_CACHE(lpm_node, 0);
+	return lpm_node_cache ? 0 : -ENOMEM;
+}
+
+void extmap_lpm_exit(void)
+{
+	/* Nodes freed by updates may still wait for a grace period. */
+	rcu_barrier();
+	kmem_cache_destroy(lpm_node_cache);
+}

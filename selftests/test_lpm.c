@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_lpm: the extmap lpm type against BPF_MAP_TYPE_LPM_TRIE.
+ *
+ * Each case drives an extmap lpm map and a kernel LPM_TRIE, created with
+ * the same attributes, through the same operations and asserts the same
+ * result every time: return codes and errnos of updates and deletes,
+ * the value found (or none) by every lookup, and the set of keys that
+ * get_next_key visits.  Prefix sets are random but seeded, overlapping,
+ * of every length; lookups hit and miss.  One case runs the operations
+ * from a BPF program instead of bpf(2).
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "extmap.h"
+#include "util.h"
+#include "progs/lpm_common.h"
+#include "lpm_diff.skel.h"
+
+#define MAX_DATA	16
+#define LPM_KEY(ds)	(4 + (ds))
+
+struct lpm_key {
+	__u32 prefixlen;
+	__u8 data[MAX_DATA];
+};
+
+/* The two maps under test, with the same attributes. */
+struct pair {
+	int ext;
+	int kern;
+	__u32 data_size;
+	__u32 max_entries;
+};
+
+static void pair_close(struct pair *p)
+{
+	if (p->ext >= 0)
+		close(p->ext);
+	if (p->kern >= 0)
+		close(p->kern);
+	p->ext = p->kern = -1;
+}
+
+#define AUTO_PAIR __attribute__((cleanup(pair_close))) struct pair
+
+static int pair_open(struct pair *p, __u32 data_size, __u32 max_entries)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+
+	p->data_size = data_size;
+	p->max_entries = max_entries;
+	p->kern = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "kern_lpm",
+				 LPM_KEY(data_size), sizeof(__u64),
+				 max_entries, &opts);
+	p->ext = ext_create(EXTMAP_MAP_TYPE_LPM, LPM_KEY(data_size),
+			    sizeof(__u64), max_entries, BPF_F_NO_PREALLOC,
+			    "ext_lpm");
+	if (p->kern < 0 || p->ext < 0) {
+		tap_diag("map creation failed: kern %d, ext %d: %s",
+			 p->kern, p->ext, tap_errname(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Result of a bpf(2) call as 0 or -errno. */
+static int res(int ret)
+{
+	return ret < 0 ? -errno : 0;
+}
+
+static int pair_update(struct pair *p, struct lpm_key *k, __u64 value,
+		       __u64 flags, int *out)
+{
+	int e = res(bpf_map_update_elem(p->ext, k, &value, flags));
+	int r = res(bpf_map_update_elem(p->kern, k, &value, flags));
+
+	if (e != r) {
+		tap_diag("update /%u %s flags %llu: extmap %s, LPM_TRIE %s",
+			 k->prefixlen, hexstr(k->data, p->data_size),
+			 (unsigned long long)flags, tap_errname(-e),
+			 tap_errname(-r));
+		return -1;
+	}
+	if (out)
+		*out = r;
+	return 0;
+}
+
+static int pair_delete(struct pair *p, struct lpm_key *k)
+{
+	int e = res(bpf_map_delete_elem(p->ext, k));
+	int r = res(bpf_map_delete_elem(p->kern, k));
+
+	if (e != r) {
+		tap_diag("delete /%u %s: extmap %s, LPM_TRIE %s",
+			 k->prefixlen, hexstr(k->data, p->data_size),
+			 tap_errname(-e), tap_errname(-r));
+		return -1;
+	}
+	return 0;
+}
+
+static int pair_lookup(struct pair *p, struct lpm_key *k)
+{
+	__u64 ve = 0, vr = 0;
+	int e = res(bpf_map_lookup_elem(p->ext, k, &ve));
+	int r = res(bpf_map_lookup_elem(p->kern, k, &vr));
+
+	if (e != r || (!e && ve != vr)) {
+		tap_diag("lookup /%u %s: extmap %s %llu, LPM_TRIE %s %llu",
+			 k->prefixlen, hexstr(k->data, p->data_size),
+			 tap_errname(-e), (unsigned long long)ve,
+			 tap_errname(-r), (unsigned long long)vr);
+		return -1;
+	}
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct lpm_key));
+}
+
+/* Every key get_next_key visits, sorted; -1 if one repeats. */
+static int collect_keys(int fd, __u32 data_size, struct lpm_key *keys,
+			__u32 room, __u32 *n)
+{
+	struct lpm_key k, next;
+	void *prev = NULL;
+	__u32 i;
+
+	*n = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (*n == room) {
+			tap_diag("get_next_key does not end");
+			return -1;
+		}
+		memset((__u8 *)&next + LPM_KEY(data_size), 0,
+		       sizeof(next) - LPM_KEY(data_size));
+		keys[(*n)++] = next;
+		k = next;
+		prev = &k;
+	}
+	if (errno != ENOENT) {
+		tap_diag("get_next_key: %s", tap_errname(errno));
+		return -1;
+	}
+	qsort(keys, *n, sizeof(*keys), key_cmp);
+	for (i = 1; i < *n; i++) {
+		if (!key_cmp(&keys[i - 1], &keys[i])) {
+			tap_diag("get_next_key visits /%u %s twice",
+				 keys[i].prefixlen,
+				 hexstr(keys[i].data, data_size));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int pair_same_keys(struct pair *p)
+{
+	static struct lpm_key ke[4096], kr[4096];
+	__u32 ne, nr;
+
+	if (collect_keys(p->ext, p->data_size, ke, 4096, &ne) ||
+	    collect_keys(p->kern, p->data_size, kr, 4096, &nr))
+		return -1;
+	if (ne != nr || memcmp(ke, kr, ne * sizeof(*ke))) {
+		tap_diag("get_next_key: extmap visits %u keys, LPM_TRIE %u, "
+			 "or not the same ones", ne, nr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A random prefix: lengths spread over all of 0..max, more of the long
+ * ones; its data unmasked beyond the length, as users may well pass it.
+ * Half of the time it is carved out of an earlier prefix, so that prefixes
+ * nest and share ranges.
+ */
+static void random_prefix(uint64_t *seed, __u32 data_size,
+			  const struct lpm_key *earlier, __u32 n_earlier,
+			  struct lpm_key *k)
+{
+	__u32 max = data_size * 8;
+
+	memset(k, 0, sizeof(*k));
+	fill_pattern(k->data, data_size, prng_next(seed));
+	if (n_earlier && prng_next(seed) % 2) {
+		const struct lpm_key *base = &earlier[prng_next(seed) % n_earlier];
+		__u32 keep = base->prefixlen;
+
+		memcpy(k->data, base->data, keep / 8);
+		if (keep % 8)
+			k->data[keep / 8] = (base->data[keep / 8] & (0xff00 >> (keep % 8))) |
+					    (k->data[keep / 8] & (0xff >> (keep % 8)));
+	}
+	if (prng_next(seed) % 4)
+		k->prefixlen = max - prng_next(seed) % (max / 2 + 1);
+	else
+		k->prefixlen = prng_next(seed) % (max + 1);
+}
+
+/* An address: inside a known prefix, or anywhere. */
+static void random_address(uint64_t *seed, __u32 data_size,
+			   const struct lpm_key *known, __u32 n_known,
+			   __u32 prefixlen, struct lpm_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	fill_pattern(k->data, data_size, prng_next(seed));
+	if (n_known && prng_next(seed) % 4) {
+		const struct lpm_key *base = &known[prng_next(seed) % n_known];
+		__u32 keep = base->prefixlen;
+
+		memcpy(k->data, base->data, keep / 8);
+		if (keep % 8)
+			k->data[keep / 8] = (base->data[keep / 8] & (0xff00 >> (keep % 8))) |
+					    (k->data[keep / 8] & (0xff >> (keep % 8)));
+	}
+	k->prefixlen = prefixlen;
+}
+
+static int lookups_agree(struct pair *p, uint64_t *seed,
+			 const struct lpm_key *known, __u32 n_known, int n)
+{
+	__u32 max = p->data_size * 8;
+	struct lpm_key k;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		/* Mostly full-length addresses, sometimes shorter keys. */
+		__u32 len = prng_next(seed) % 8 ? max : prng_next(seed) % (max + 1);
+
+		random_address(seed, p->data_size, known, n_known, len, &k);
+		if (pair_lookup(p, &k))
+			return -1;
+	}
+	return 0;
+}
+
+/* Random inserts, lookups, deletes and lookups again, for one key size. */
+static int random_rounds(__u32 data_size, __u32 max_entries, int rounds,
+			 uint64_t seed)
+{
+	static struct lpm_key known[4096];
+	AUTO_PAIR p = { .ext = -1, .kern = -1 };
+	__u32 n_known = 0, i;
+	struct lpm_key k;
+	int r, ret;
+
+	if (pair_open(&p, data_size, max_entries))
+		return TAP_FAIL;
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < max_entries / 2; i++) {
+			random_prefix(&seed, data_size, known, n_known, &k);
+			if (pair_update(&p, &k, prng_next(&seed), BPF_ANY, &ret))
+				return TAP_FAIL;
+			if (!ret && n_known < 4096)
+				known[n_known++] = k;
+		}
+		if (lookups_agree(&p, &seed, known, n_known, 4000) ||
+		    pair_same_keys(&p))
+			return TAP_FAIL;
+		for (i = 0; i < n_known; i++) {
+			if (prng_next(&seed) % 2)
+				continue;
+			if (pair_delete(&p, &known[i]))
+				return TAP_FAIL;
+			known[i] = known[--n_known];
+		}
+		if (lookups_agree(&p, &seed, known, n_known, 4000) ||
+		    pair_same_keys(&p))
+			return TAP_FAIL;
+	}
+	tap_diag("%d rounds, %u prefixes left", rounds, n_known);
+	return TAP_PASS;
+}
+
+static int lpm_random_ipv4(void)
+{
+	return random_rounds(4, 1024, 4, 0x1234);
+}
+
+static int lpm_random_ipv6(void)
+{
+	return random_rounds(16, 1024, 4, 0x5678);
+}
+
+static int lpm_random_one_byte(void)
+{
+	return random_rounds(1, 64, 8, 0x9abc);
+}
+
+static struct lpm_key key4(__u32 prefixlen, __u8 a, __u8 b, __u8 c, __u8 d)
+{
+	struct lpm_key k = { .prefixlen = prefixlen, .data = { a, b, c, d } };
+
+	return k;
+}
+
+/* Flags, bad keys and a full map: the same errnos as LPM_TRIE. */
+static int lpm_errnos_match(void)
+{
+	AUTO_PAIR p = { .ext = -1, .kern = -1 };
+	struct lpm_key k = key4(16, 10, 1, 0, 0);
+	struct lpm_key bad = key4(33, 10, 1, 2, 3);
+	int ret, i;
+
+	if (pair_open(&p, 4, 4))
+		return TAP_FAIL;
+	if (pair_update(&p, &k, 1, BPF_EXIST, &ret) ||
+	    pair_update(&p, &k, 1, BPF_NOEXIST, &ret) ||
+	    pair_update(&p, &k, 2, BPF_NOEXIST, &ret) ||
+	    pair_update(&p, &k, 3, BPF_EXIST, &ret) ||
+	    pair_update(&p, &k, 4, BPF_EXIST + 1, &ret) ||
+	    pair_update(&p, &k, 4, BPF_F_LOCK, &ret) ||
+	    pair_update(&p, &bad, 5, BPF_ANY, &ret) ||
+	    pair_delete(&p, &bad) || pair_lookup(&p, &bad))
+		return TAP_FAIL;
+	for (i = 0; i < 5; i++) {
+		k = key4(24, 10, 2, i, 0);
+		if (pair_update(&p, &k, 10 + i, BPF_ANY, &ret))
+			return TAP_FAIL;
+	}
+	CHECK(ret == -ENOSPC, "the fifth prefix got %s", tap_errname(-ret));
+	k = key4(24, 10, 2, 0, 0);
+	if (pair_update(&p, &k, 20, BPF_ANY, &ret) || pair_delete(&p, &k) ||
+	    pair_delete(&p, &k) || pair_lookup(&p, &k))
+		return TAP_FAIL;
+	CHECK_OK(ret);
+	return pair_same_keys(&p) ? TAP_FAIL : TAP_PASS;
+}
+
+/* A prefix length of 0 (a default route) and of the full key. */
+static int lpm_extreme_lengths(void)
+{
+	AUTO_PAIR p = { .ext = -1, .kern = -1 };
+	struct lpm_key k;
+	uint64_t seed = 42;
+	struct lpm_key known[3] = {
+		key4(0, 0, 0, 0, 0), key4(32, 192, 168, 1, 1),
+		key4(8, 192, 0, 0, 0),
+	};
+	int i, ret;
+
+	if (pair_open(&p, 4, 16))
+		return TAP_FAIL;
+	for (i = 0; i < 3; i++) {
+		if (pair_update(&p, &known[i], i + 1, BPF_ANY, &ret) ||
+		    lookups_agree(&p, &seed, known, 3, 500))
+			return TAP_FAIL;
+		CHECK_OK(ret);
+	}
+	for (i = 0; i < 3; i++) {
+		if (pair_delete(&p, &known[i]) ||
+		    lookups_agree(&p, &seed, known, 3, 500))
+			return TAP_FAIL;
+	}
+	k = key4(32, 192, 168, 1, 1);
+	return pair_lookup(&p, &k) ? TAP_FAIL : TAP_PASS;
+}
+
+/* get_next_key from NULL, from a missing key and from a bad one. */
+static int lpm_get_next_key_starts(void)
+{
+	AUTO_PAIR p = { .ext = -1, .kern = -1 };
+	struct lpm_key k = key4(24, 10, 0, 1, 0), first, next;
+	struct lpm_key missing = key4(24, 10, 0, 2, 0);
+	struct lpm_key bad = key4(40, 10, 0, 1, 0);
+	int ret;
+
+	if (pair_open(&p, 4, 8))
+		return TAP_FAIL;
+	CHECK_ERRNO(bpf_map_get_next_key(p.ext, NULL, &first), ENOENT);
+	if (pair_update(&p, &k, 1, BPF_ANY, &ret))
+		return TAP_FAIL;
+	CHECK_OK(bpf_map_get_next_key(p.ext, NULL, &first));
+	CHECK_OK(bpf_map_get_next_key(p.ext, &missing, &next));
+	CHECK(!memcmp(&first, &next, LPM_KEY(4)), "missing key: not the first");
+	CHECK_OK(bpf_map_get_next_key(p.ext, &bad, &next));
+	CHECK(!memcmp(&first, &next, LPM_KEY(4)), "bad key: not the first");
+	CHECK_ERRNO(bpf_map_get_next_key(p.ext, &first, &next), ENOENT);
+	return TAP_PASS;
+}
+
+/* The same operations from an XDP program, on both map types. */
+static int lpm_from_bpf(void)
+{
+	static struct lpm_key known[LPM_DIFF_ENTRIES];
+	struct lpm_diff *skel;
+	uint64_t seed = 0xbeef;
+	__u32 n_known = 0, i;
+	int round, ret = TAP_FAIL, err;
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+	char pkt[64] = {};
+
+	run.data_in = pkt;
+	run.data_size_in = sizeof(pkt);
+	skel = lpm_diff__open();
+	CHECK(skel, "open: %s", tap_errname(errno));
+	err = extmap_bpf_object_prepare(skel->obj, NULL);
+	if (err != 1 || lpm_diff__load(skel)) {
+		tap_diag("prepare: %d, or load failed", err);
+		goto out;
+	}
+	for (round = 0; round < 8; round++) {
+		struct lpm_op *ops = skel->bss->ops;
+
+		for (i = 0; i < LPM_DIFF_OPS; i++) {
+			struct lpm_key k;
+			__u32 what = prng_next(&seed) % 8;
+
+			memset(&ops[i], 0, sizeof(ops[i]));
+			if (what < 3) {
+				random_prefix(&seed, 4, known, n_known, &k);
+				ops[i].op = LPM_OP_UPDATE;
+				ops[i].flags = prng_next(&seed) % 3;
+				ops[i].value = prng_next(&seed) >> 1;
+				if (n_known < LPM_DIFF_ENTRIES)
+					known[n_known++] = k;
+			} else if (what < 4 && n_known) {
+				k = known[prng_next(&seed) % n_known];
+				ops[i].op = LPM_OP_DELETE;
+			} else {
+				random_address(&seed, 4, known, n_known, 32, &k);
+				ops[i].op = LPM_OP_LOOKUP;
+			}
+			ops[i].key.prefixlen = k.prefixlen;
+			memcpy(ops[i].key.data, k.data, 4);
+		}
+		skel->bss->n_ops = LPM_DIFF_OPS;
+		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.lpm_diff),
+					   &run)) {
+			tap_diag("test_run: %s", tap_errname(errno));
+			goto out;
+		}
+		for (i = 0; i < LPM_DIFF_OPS; i++) {
+			if (skel->bss->ext_res[i] != skel->bss->kern_res[i]) {
+				tap_diag("round %d op %u (%u on /%u %s): extmap %lld, LPM_TRIE %lld",
+					 round, i, ops[i].op, ops[i].key.prefixlen,
+					 hexstr(ops[i].key.data, 4),
+					 (long long)skel->bss->ext_res[i],
+					 (long long)skel->bss->kern_res[i]);
+				goto out;
+			}
+		}
+	}
+	{
+		struct pair p = {
+			.ext = bpf_map__fd(skel->maps.ext_lpm),
+			.kern = bpf_map__fd(skel->maps.kern_lpm),
+			.data_size = 4,
+		};
+
+		if (pair_same_keys(&p))
+			goto out;
+	}
+	ret = TAP_PASS;
+out:
+	lpm_diff__destroy(skel);
+	return ret;
+}
+
+/* LPM_TRIE's creation rules, and the key sizes extmap does not take. */
+static int lpm_create_errnos(void)
+{
+	struct bpf_map_info info;
+	AUTO_FD fd = -1;
+
+	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 4, 8, 16, 0, NULL), EINVAL);
+	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 4 + 17, 8, 16, 0, NULL),
+		    EINVAL);
+	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 0, 16, 0, NULL), EINVAL);
+	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 0, 0, NULL), EINVAL);
+	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 16, BPF_F_ZERO_SEED,
+			       NULL), EINVAL);
+	/* LPM_TRIE insists on BPF_F_NO_PREALLOC; extmap takes both. */
+	fd = ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 16, 0, "lpm");
+	CHECK_OK(fd);
+	CHECK_OK(map_info(fd, &info));
+	CHECK(info.type == EXTMAP_MAP_TYPE_LPM, "type %#x", info.type);
+	return TAP_PASS;
+}
+
+static const struct tap_case cases[] = {
+	TAP_CASE(lpm_create_errnos),
+	TAP_CASE(lpm_errnos_match),
+	TAP_CASE(lpm_extreme_lengths),
+	TAP_CASE(lpm_get_next_key_starts),
+	TAP_CASE(lpm_random_ipv4),
+	TAP_CASE(lpm_random_ipv6),
+	TAP_CASE(lpm_random_one_byte),
+	TAP_CASE(lpm_from_bpf),
+};
+
+int main(void)
+{
+	require_root_and_module();
+	libbpf_to_tap();
+	return tap_main(cases, TAP_ARRAY_SIZE(cases));
+}
