@@ -7,8 +7,9 @@
  * operation gives LPM_TRIE's results.  What differs is the lookup, which
  * walks a multibit trie instead of a binary one:
  *
- *  - the first 16 bits of the data index a flat table (8 for 1-byte keys),
- *    then each node consumes 4 more bits and has 16 slots;
+ *  - the first 16 bits of the data index a flat table (20 bits for maps
+ *    of more than 64Ki prefixes, 8 for 1-byte keys), then each node
+ *    consumes 4 more bits and has 16 slots;
  *  - the trie is leaf-pushed: every slot holds the longest prefix covering
  *    its whole range of addresses, so a lookup never backtracks;
  *  - a slot holds an element (or NULL), a node, or a tail: a range holding
@@ -16,8 +17,8 @@
  *    tagged, which also names the prefix covering the rest of the range
  *    (its ->cover).
  *
- * An IPv4 lookup thus costs one table read and at most four node reads,
- * against up to 32 nodes for the binary trie.  Memory stays proportional
+ * An IPv4 lookup thus costs one table read and at most four node reads
+ * (three in a large map), against up to 32 nodes for the binary trie.  Memory stays proportional
  * to the number of prefixes: tails keep sparse ranges from growing nodes,
  * and nodes that a delete leaves with nothing to tell apart are freed.
  *
@@ -51,7 +52,6 @@
 #define LPM_STRIDE		4
 #define LPM_FANOUT		BIT(LPM_STRIDE)
 #define LPM_MAX_LEVELS		(LPM_MAX_PREFIXLEN / LPM_STRIDE)
-#define LPM_DIRECT_BITS		16
 
 /* Slot tags, in the low bits of element and node pointers. */
 #define LPM_TAG_NODE		1UL
@@ -144,19 +144,81 @@ static u32 lpm_nibble(const u8 *data, u32 pos)
 
 static u32 lpm_direct_index(const struct extmap_lpm *t, const u8 *data)
 {
-	if (t->direct_bits == 16)
+	switch (t->direct_bits) {
+	case 20:
+		return (u32)data[0] << 12 | (u32)data[1] << 4 | data[2] >> 4;
+	case 16:
 		return (u32)data[0] << 8 | data[1];
-	return data[0];
+	default:
+		return data[0];
+	}
 }
 
-/* Do the first @bits bits of @a and @b agree? */
+/*
+ * The table's width: 16 bits cost 512 KiB, 20 bits 8 MiB, which only a
+ * map meant for many prefixes spends, to save a level on every lookup.
+ * Either leaves a multiple of the stride below it.
+ */
+static u32 lpm_direct_bits(u32 max_prefixlen, u32 max_entries)
+{
+	if (max_prefixlen >= 24 && max_entries > 65536)
+		return 20;
+	return min_t(u32, 16, max_prefixlen);
+}
+
+/*
+ * Do the first @bits bits of @a and @b agree?  Word by word: this is on
+ * the lookup path, where a call to memcmp() would cost more than the rest.
+ */
 static bool lpm_prefix_match(const u8 *a, const u8 *b, u32 bits)
 {
-	u32 bytes = bits / 8, rest = bits % 8;
+	u32 bytes = bits / 8, rest = bits % 8, i, wa, wb;
 
-	if (memcmp(a, b, bytes))
-		return false;
+	for (i = 0; i + 4 <= bytes; i += 4) {
+		/* Fixed-size copies: single, possibly unaligned, loads. */
+		memcpy(&wa, a + i, 4);
+		memcpy(&wb, b + i, 4);
+		if (wa != wb)
+			return false;
+	}
+	for (; i < bytes; i++)
+		if (a[i] != b[i])
+			return false;
 	return !rest || !((a[bytes] ^ b[bytes]) & (0xff00 >> rest));
+}
+
+static __always_inline u32 lpm_load_be32(const u8 *data)
+{
+	__be32 word;
+
+	/* A fixed-size copy: a single, possibly unaligned, load. */
+	memcpy(&word, data, sizeof(word));
+	return be32_to_cpu(word);
+}
+
+/*
+ * The lookup for 4-byte keys, IPv4's, the case this map type is for: the
+ * address in a register, a shift and a mask per level, a single compare
+ * for a tail.  Nothing else is on its path.
+ */
+static struct lpm_elem *lpm_find4(const struct extmap_lpm *t, const u8 *data)
+{
+	u32 addr = lpm_load_be32(data), shift = 32 - t->direct_bits;
+	unsigned long slot = READ_ONCE(t->direct[addr >> shift]);
+	struct lpm_elem *e;
+
+	while (lpm_is_node(slot)) {
+		struct lpm_node *n = lpm_ptr(slot);
+
+		shift -= LPM_STRIDE;
+		slot = READ_ONCE(n->slots[(addr >> shift) & (LPM_FANOUT - 1)]);
+	}
+	e = lpm_ptr(slot);
+	/* A tail is longer than the table's width: never 0 bits long. */
+	if (lpm_is_tail(slot) &&
+	    (lpm_load_be32(e->data) ^ addr) >> (32 - e->prefixlen))
+		return READ_ONCE(e->cover);
+	return e;
 }
 
 /* The lookup proper: the longest prefix matching all of @data. */
@@ -464,14 +526,35 @@ static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
 	return err;
 }
 
+/*
+ * The prefix covering new prefix @p, where it is to go: what the trie
+ * answers there already, unless a longer prefix hides it.
+ */
+static struct lpm_elem *lpm_parent(struct extmap_lpm *t, struct lpm_elem *p,
+				   const struct lpm_place *pl)
+{
+	unsigned long slot = pl->slots ? pl->slots[0] : *pl->tailp;
+	struct lpm_elem *e = lpm_ptr(slot);
+
+	if (!lpm_is_node(slot) && !lpm_is_tail(slot) &&
+	    (!e || e->prefixlen < p->prefixlen))
+		return e;
+	/* Alone in its range, a tail's prefix covers @p or the range does. */
+	if (!pl->slots && lpm_is_tail(slot))
+		return e->prefixlen < p->prefixlen &&
+		       lpm_prefix_match(e->data, p->data, e->prefixlen) ?
+		       e : e->cover;
+	return lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
+}
+
 static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
 {
 	struct lpm_elem *parent;
 	struct lpm_place pl;
 	int err;
 
-	parent = lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
 	lpm_locate(t, p->data, p->prefixlen, &pl);
+	parent = lpm_parent(t, p, &pl);
 	if (pl.slots) {
 		lpm_replace_range(pl.slots, pl.n, parent, p);
 	} else if (lpm_is_tail(*pl.tailp)) {
@@ -659,7 +742,7 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 
 	t->data_size = lpm_data_size(attr);
 	t->max_prefixlen = t->data_size * 8;
-	t->direct_bits = min_t(u32, LPM_DIRECT_BITS, t->max_prefixlen);
+	t->direct_bits = lpm_direct_bits(t->max_prefixlen, attr->max_entries);
 	t->value_off = round_up(sizeof(struct lpm_elem) + t->data_size, 8);
 	t->elem_size = t->value_off + attr->value_size;
 	t->n_buckets = lpm_n_buckets(attr->max_entries);
@@ -683,7 +766,8 @@ static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
 	struct lpm_elem *e;
 
 	if (likely(k->prefixlen == t->max_prefixlen))
-		e = lpm_find(t, k->data);
+		e = t->data_size == 4 ? lpm_find4(t, k->data) :
+					lpm_find(t, k->data);
 	else if (k->prefixlen < t->max_prefixlen)
 		e = lpm_find_upto(t, k->data, k->prefixlen);
 	else

@@ -242,9 +242,12 @@ static int lookups_agree(struct pair *p, uint64_t *seed,
 	return 0;
 }
 
-/* Random inserts, lookups, deletes and lookups again, for one key size. */
-static int random_rounds(__u32 data_size, __u32 max_entries, int rounds,
-			 uint64_t seed)
+/*
+ * Random inserts (@per_round a round), lookups, deletes and lookups again,
+ * for one key size and capacity.
+ */
+static int random_rounds(__u32 data_size, __u32 max_entries, __u32 per_round,
+			 int rounds, uint64_t seed)
 {
 	static struct lpm_key known[4096];
 	AUTO_PAIR p = { .ext = -1, .kern = -1 };
@@ -255,7 +258,7 @@ static int random_rounds(__u32 data_size, __u32 max_entries, int rounds,
 	if (pair_open(&p, data_size, max_entries))
 		return TAP_FAIL;
 	for (r = 0; r < rounds; r++) {
-		for (i = 0; i < max_entries / 2; i++) {
+		for (i = 0; i < per_round; i++) {
 			random_prefix(&seed, data_size, known, n_known, &k);
 			if (pair_update(&p, &k, prng_next(&seed), BPF_ANY, &ret))
 				return TAP_FAIL;
@@ -282,17 +285,33 @@ static int random_rounds(__u32 data_size, __u32 max_entries, int rounds,
 
 static int lpm_random_ipv4(void)
 {
-	return random_rounds(4, 1024, 4, 0x1234);
+	return random_rounds(4, 1024, 512, 4, 0x1234);
+}
+
+/* Large maps index 20 bits at the top instead of 16. */
+static int lpm_random_ipv4_large_map(void)
+{
+	return random_rounds(4, 1 << 17, 512, 4, 0x4321);
 }
 
 static int lpm_random_ipv6(void)
 {
-	return random_rounds(16, 1024, 4, 0x5678);
+	return random_rounds(16, 1024, 512, 4, 0x5678);
+}
+
+static int lpm_random_ipv6_large_map(void)
+{
+	return random_rounds(16, 1 << 17, 512, 4, 0x8765);
 }
 
 static int lpm_random_one_byte(void)
 {
-	return random_rounds(1, 64, 8, 0x9abc);
+	return random_rounds(1, 64, 32, 8, 0x9abc);
+}
+
+static int lpm_random_three_bytes(void)
+{
+	return random_rounds(3, 1 << 17, 256, 4, 0xcdef);
 }
 
 static struct lpm_key key4(__u32 prefixlen, __u8 a, __u8 b, __u8 c, __u8 d)
@@ -492,8 +511,11 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lpm_extreme_lengths),
 	TAP_CASE(lpm_get_next_key_starts),
 	TAP_CASE(lpm_random_ipv4),
+	TAP_CASE(lpm_random_ipv4_large_map),
 	TAP_CASE(lpm_random_ipv6),
+	TAP_CASE(lpm_random_ipv6_large_map),
 	TAP_CASE(lpm_random_one_byte),
+	TAP_CASE(lpm_random_three_bytes),
 	TAP_CASE(lpm_from_bpf),
 };
 

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * extmap-bench: each extmap map type against its kernel counterpart, in
+ * the same boot, on the same keys.
+ *
+ * For every workload, size and map type: load the map from userspace
+ * (bpf(2) updates, timed), then time BPF_PROG_TEST_RUN runs of a program
+ * doing BENCH_BATCH lookups (or updates) with random keys from a fixed
+ * seed, minus a baseline run of the same loop without the map operation.
+ * Each figure is the median of several runs.  Writes two TSVs:
+ *
+ *   bench.tsv	workload  map_type  entries  ns_per_op
+ *   mem.tsv	workload  map_type  entries  bytes	(fdinfo memlock)
+ *
+ * Absolute times under emulation mean little; the ratio between the two
+ * map types of a workload, measured in one boot, is the result.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "extmap.h"
+#include "progs/bench_common.h"
+#include "bench.skel.h"
+
+#define RUNS		9	/* medians of this many */
+#define REPEAT		32	/* program runs per BPF_PROG_TEST_RUN */
+
+struct impl {
+	const char *name;
+	__u32 type;
+	__u32 map_flags;
+};
+
+struct keyset {
+	struct bench_key *insert;	/* what the map is loaded with */
+	__u32 n_insert;
+	struct bench_key *lookup;	/* what lookups ask for */
+	__u32 n_lookup;
+};
+
+struct workload {
+	const char *name;
+	__u32 key_size;
+	struct impl ext, kern;
+	void (*gen)(struct keyset *ks, __u32 n, __u64 *seed);
+};
+
+static __u64 rnd(__u64 *s)
+{
+	__u64 x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static void shuffle(struct bench_key *k, __u32 n, __u64 *seed)
+{
+	struct bench_key t;
+	__u32 i, j;
+
+	for (i = n - 1; i > 0; i--) {
+		j = rnd(seed) % (i + 1);
+		t = k[i];
+		k[i] = k[j];
+		k[j] = t;
+	}
+}
+
+static void keyset_alloc(struct keyset *ks, __u32 n)
+{
+	ks->insert = calloc(n, sizeof(*ks->insert));
+	ks->lookup = calloc(BENCH_KEYS, sizeof(*ks->lookup));
+	if (!ks->insert || !ks->lookup) {
+		perror("calloc");
+		exit(1);
+	}
+	ks->n_insert = n;
+	ks->n_lookup = BENCH_KEYS;
+}
+
+/* Every index, in random order; lookups at random indexes. */
+static void gen_array(struct keyset *ks, __u32 n, __u64 *seed)
+{
+	__u32 i;
+
+	keyset_alloc(ks, n);
+	for (i = 0; i < n; i++)
+		ks->insert[i].a = i;
+	shuffle(ks->insert, n, seed);
+	for (i = 0; i < ks->n_lookup; i++)
+		ks->lookup[i].a = rnd(seed) % n;
+}
+
+/* Distinct random u32 keys; lookups of present keys. */
+static void gen_hash(struct keyset *ks, __u32 n, __u64 *seed)
+{
+	__u32 salt = rnd(seed), i;
+
+	keyset_alloc(ks, n);
+	/* An odd multiplier is a bijection on u32: no duplicates. */
+	for (i = 0; i < n; i++)
+		ks->insert[i].a = (i * 2654435761u) ^ salt;
+	for (i = 0; i < ks->n_lookup; i++)
+		ks->lookup[i] = ks->insert[rnd(seed) % n];
+}
+
+/*
+ * The kernel LPM benchmark's worst case: N distinct /32 prefixes over
+ * [0, N), inserted in random order; lookups of random present addresses.
+ */
+static void gen_lpm32(struct keyset *ks, __u32 n, __u64 *seed)
+{
+	__u32 i;
+
+	keyset_alloc(ks, n);
+	for (i = 0; i < n; i++) {
+		ks->insert[i].a = 32;
+		ks->insert[i].b = htonl(i);
+	}
+	shuffle(ks->insert, n, seed);
+	for (i = 0; i < ks->n_lookup; i++) {
+		ks->lookup[i].a = 32;
+		ks->lookup[i].b = htonl(rnd(seed) % n);
+	}
+}
+
+/*
+ * A routing table: prefix lengths distributed roughly like the public IPv4
+ * table (mostly /24, then /22-/23, /16-/21, a few shorter), at random
+ * places.  Lookups: half inside a random prefix of the table, half random
+ * addresses, most of which match nothing or a short prefix.
+ */
+static __u32 route_len(__u64 *seed)
+{
+	static const struct { __u32 len, per_mille; } dist[] = {
+		{ 24, 580 }, { 23, 100 }, { 22, 110 }, { 21, 50 }, { 20, 40 },
+		{ 19, 30 }, { 18, 25 }, { 17, 15 }, { 16, 20 }, { 15, 10 },
+		{ 14, 8 }, { 12, 6 }, { 10, 4 }, { 8, 2 },
+	};
+	__u32 r = rnd(seed) % 1000, i;
+
+	for (i = 0; i < sizeof(dist) / sizeof(dist[0]); i++) {
+		if (r < dist[i].per_mille)
+			return dist[i].len;
+		r -= dist[i].per_mille;
+	}
+	return 24;
+}
+
+static __u32 mask(__u32 len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
+static void gen_route(struct keyset *ks, __u32 n, __u64 *seed)
+{
+	__u32 i, addr;
+
+	keyset_alloc(ks, n);
+	for (i = 0; i < n; i++) {
+		ks->insert[i].a = route_len(seed);
+		ks->insert[i].b = htonl((__u32)rnd(seed) & mask(ks->insert[i].a));
+	}
+	for (i = 0; i < ks->n_lookup; i++) {
+		const struct bench_key *p = &ks->insert[rnd(seed) % n];
+
+		addr = rnd(seed);
+		if (i % 2)
+			addr = (ntohl(p->b) & mask(p->a)) | (addr & ~mask(p->a));
+		ks->lookup[i].a = 32;
+		ks->lookup[i].b = htonl(addr);
+	}
+}
+
+#define IMPL(t)		{ #t, t, 0 }
+#define LPM_TRIE	{ "BPF_MAP_TYPE_LPM_TRIE", BPF_MAP_TYPE_LPM_TRIE, \
+			  BPF_F_NO_PREALLOC }
+
+static const struct workload workloads[] = {
+	{ "array", 4, IMPL(EXTMAP_MAP_TYPE_ARRAY), IMPL(BPF_MAP_TYPE_ARRAY),
+	  gen_array },
+	{ "hash", 4, IMPL(EXTMAP_MAP_TYPE_HASH), IMPL(BPF_MAP_TYPE_HASH),
+	  gen_hash },
+	{ "lpm32", 8, IMPL(EXTMAP_MAP_TYPE_LPM), LPM_TRIE, gen_lpm32 },
+	{ "route", 8, IMPL(EXTMAP_MAP_TYPE_LPM), LPM_TRIE, gen_route },
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int create(const struct workload *w, const struct impl *impl, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = impl->map_flags);
+	LIBEXTMAP_OPTS(extmap_create_opts, eopts, .map_flags = impl->map_flags);
+	int fd;
+
+	if (extmap_is_extmap_type(impl->type))
+		return extmap_create(impl->type, w->key_size, sizeof(__u64), n,
+				     &eopts);
+	fd = bpf_map_create(impl->type, NULL, w->key_size, sizeof(__u64), n,
+			    &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Mean ns per program run, over one BPF_PROG_TEST_RUN of REPEAT runs. */
+static double time_prog(struct bpf_program *prog)
+{
+	char pkt[64] = {};
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = REPEAT);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run)) {
+		perror("BPF_PROG_TEST_RUN");
+		exit(1);
+	}
+	return run.duration;
+}
+
+static double median(double *t, int n)
+{
+	qsort(t, n, sizeof(t[0]), cmp_double);
+	return t[n / 2];
+}
+
+static unsigned long long memlock(int fd)
+{
+	unsigned long long v = 0;
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static FILE *out_ops, *out_mem;
+
+static void report(const char *workload, const char *op, const char *type,
+		   __u32 n, double ns)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s-%s", workload, op);
+	fprintf(out_ops, "%s\t%s\t%u\t%.1f\n", name, type, n, ns);
+	fprintf(stderr, "  %-14s %-24s %8u %10.1f ns\n", name, type, n, ns);
+}
+
+/* A map under test, loaded, with the benchmark programs using it. */
+struct side {
+	const struct impl *impl;
+	struct bench *skel;
+	double ns[RUNS];
+};
+
+static void side_open(struct side *sd, const struct workload *w,
+		      const struct impl *impl, const struct keyset *ks, __u32 n)
+{
+	__u64 value = 1;
+	double t0;
+	__u32 i;
+	int fd;
+
+	sd->impl = impl;
+	fd = create(w, impl, n);
+	if (fd < 0) {
+		fprintf(stderr, "create %s: %s\n", impl->name, strerror(-fd));
+		exit(1);
+	}
+	t0 = now_ns();
+	for (i = 0; i < ks->n_insert; i++) {
+		if (bpf_map_update_elem(fd, &ks->insert[i], &value, BPF_ANY)) {
+			fprintf(stderr, "load %s: %s\n", impl->name, strerror(errno));
+			exit(1);
+		}
+	}
+	report(w->name, "load", impl->name, n, (now_ns() - t0) / ks->n_insert);
+	fprintf(out_mem, "%s\t%s\t%u\t%llu\n", w->name, impl->name, n,
+		memlock(fd));
+
+	sd->skel = bench__open();
+	if (!sd->skel || bpf_map__reuse_fd(sd->skel->maps.target, fd) ||
+	    bench__load(sd->skel)) {
+		fprintf(stderr, "loading the program for %s failed\n", impl->name);
+		exit(1);
+	}
+	close(fd);
+}
+
+/*
+ * Time @op on both sides, alternating run by run, so that a change in the
+ * host's load between runs weighs on both alike.
+ */
+static void time_both(struct side sd[2], const char *workload, const char *op,
+		      __u32 n)
+{
+	double base;
+	int r, i;
+
+	for (r = 0; r < RUNS; r++) {
+		for (i = 0; i < 2; i++) {
+			struct bench *skel = sd[i].skel;
+			struct bpf_program *prog = !strcmp(op, "lookup") ?
+				skel->progs.lookup : skel->progs.update;
+
+			base = time_prog(skel->progs.baseline);
+			sd[i].ns[r] = (time_prog(prog) - base) / BENCH_BATCH;
+		}
+	}
+	for (i = 0; i < 2; i++)
+		report(workload, op, sd[i].impl->name, n, median(sd[i].ns, RUNS));
+}
+
+static void bench_pair(const struct workload *w, const struct keyset *ks,
+		       __u32 n)
+{
+	struct side sd[2];
+	int i;
+	__u32 k;
+
+	side_open(&sd[0], w, &w->ext, ks, n);
+	side_open(&sd[1], w, &w->kern, ks, n);
+	for (i = 0; i < 2; i++)
+		memcpy(sd[i].skel->bss->keys, ks->lookup,
+		       sizeof(sd[i].skel->bss->keys));
+	time_both(sd, w->name, "lookup", n);
+	/* Updates replace present keys, so that no map fills up. */
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < BENCH_KEYS; k++)
+			sd[i].skel->bss->keys[k] = ks->insert[k % ks->n_insert];
+	time_both(sd, w->name, "update", n);
+	for (i = 0; i < 2; i++)
+		bench__destroy(sd[i].skel);
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-o DIR] [-s SIZE[,SIZE...]] [-w WORKLOAD[,...]]\n"
+		"  -o DIR   write DIR/bench.tsv and DIR/mem.tsv (default .)\n"
+		"  -s       map sizes (default 1024,65536,1048576)\n"
+		"  -w       workloads: array, hash, lpm32, route (default all)\n",
+		prog);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = ".", *sizes = "1024,65536,1048576", *only = NULL;
+	char path[4096], list[256], *tok, *save;
+	size_t wi;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "o:s:w:h")) != -1) {
+		switch (opt) {
+		case 'o': dir = optarg; break;
+		case 's': sizes = optarg; break;
+		case 'w': only = optarg; break;
+		default: usage(argv[0]);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/bench.tsv", dir);
+	out_ops = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/mem.tsv", dir);
+	out_mem = fopen(path, "w");
+	if (!out_ops || !out_mem) {
+		perror(path);
+		return 1;
+	}
+	fprintf(out_ops, "workload\tmap_type\tentries\tns_per_op\n");
+	fprintf(out_mem, "workload\tmap_type\tentries\tbytes\n");
+
+	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
+		const struct workload *w = &workloads[wi];
+
+		if (only && !strstr(only, w->name))
+			continue;
+		snprintf(list, sizeof(list), "%s", sizes);
+		for (tok = strtok_r(list, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			__u32 n = strtoul(tok, NULL, 0);
+			__u64 seed = 0x5eed0000 + n;
+			struct keyset ks;
+
+			w->gen(&ks, n, &seed);
+			fprintf(stderr, "%s, %u entries\n", w->name, n);
+			bench_pair(w, &ks, n);
+			fflush(out_ops);
+			fflush(out_mem);
+			free(ks.insert);
+			free(ks.lookup);
+		}
+	}
+	fclose(out_ops);
+	fclose(out_mem);
+	return 0;
+}
