@@ -176,6 +176,18 @@ static int pair_same_keys(struct pair *p)
 	return 0;
 }
 
+/* Make @k's data start with @base's prefix, keeping its other bits. */
+static void take_prefix(struct lpm_key *k, const struct lpm_key *base)
+{
+	__u32 keep = base->prefixlen;
+	__u8 mask = 0xff00 >> (keep % 8);
+
+	memcpy(k->data, base->data, keep / 8);
+	if (keep % 8)
+		k->data[keep / 8] = (base->data[keep / 8] & mask) |
+				    (k->data[keep / 8] & ~mask);
+}
+
 /*
  * A random prefix: lengths spread over all of 0..max, more of the long
  * ones; its data unmasked beyond the length, as users may well pass it.
@@ -190,15 +202,8 @@ static void random_prefix(uint64_t *seed, __u32 data_size,
 
 	memset(k, 0, sizeof(*k));
 	fill_pattern(k->data, data_size, prng_next(seed));
-	if (n_earlier && prng_next(seed) % 2) {
-		const struct lpm_key *base = &earlier[prng_next(seed) % n_earlier];
-		__u32 keep = base->prefixlen;
-
-		memcpy(k->data, base->data, keep / 8);
-		if (keep % 8)
-			k->data[keep / 8] = (base->data[keep / 8] & (0xff00 >> (keep % 8))) |
-					    (k->data[keep / 8] & (0xff >> (keep % 8)));
-	}
+	if (n_earlier && prng_next(seed) % 2)
+		take_prefix(k, &earlier[prng_next(seed) % n_earlier]);
 	if (prng_next(seed) % 4)
 		k->prefixlen = max - prng_next(seed) % (max / 2 + 1);
 	else
@@ -212,15 +217,8 @@ static void random_address(uint64_t *seed, __u32 data_size,
 {
 	memset(k, 0, sizeof(*k));
 	fill_pattern(k->data, data_size, prng_next(seed));
-	if (n_known && prng_next(seed) % 4) {
-		const struct lpm_key *base = &known[prng_next(seed) % n_known];
-		__u32 keep = base->prefixlen;
-
-		memcpy(k->data, base->data, keep / 8);
-		if (keep % 8)
-			k->data[keep / 8] = (base->data[keep / 8] & (0xff00 >> (keep % 8))) |
-					    (k->data[keep / 8] & (0xff >> (keep % 8)));
-	}
+	if (n_known && prng_next(seed) % 4)
+		take_prefix(k, &known[prng_next(seed) % n_known]);
 	k->prefixlen = prefixlen;
 }
 
