@@ -210,13 +210,17 @@ static void hash_init_buckets(struct extmap_hash *h)
 	}
 }
 
+/* Nobody can see the map yet: the list is built without its lock. */
 static void hash_init_free_list(struct extmap_hash *h, u64 n)
 {
+	struct hash_elem *e;
 	u64 i;
 
 	raw_spin_lock_init(&h->free_lock);
 	for (i = 0; i < n; i++) {
-		hash_push_free(h, h->elems + i * h->elem_size);
+		e = h->elems + i * h->elem_size;
+		e->free_next = h->free_list;
+		h->free_list = e;
 		cond_resched();
 	}
 }

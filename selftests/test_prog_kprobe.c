@@ -54,8 +54,6 @@ static int attach(struct fixture *f)
 
 static int setup_reuse(struct fixture *f)
 {
-	LIBEXTMAP_OPTS(extmap_create_opts, ao, .name = "ext_arr");
-	LIBEXTMAP_OPTS(extmap_create_opts, ho, .name = "ext_hash");
 	int err;
 
 	f->skel = kprobe_ext__open();
@@ -63,14 +61,8 @@ static int setup_reuse(struct fixture *f)
 		tap_diag("kprobe_ext__open: %s", tap_errname(errno));
 		return -1;
 	}
-	f->arr = extmap_create(EXTMAP_MAP_TYPE_ARRAY, sizeof(__u32),
-			       sizeof(struct ext_val), EXT_ARR_ENTRIES, &ao);
-	f->hash = extmap_create(EXTMAP_MAP_TYPE_HASH, sizeof(__u64),
-				sizeof(struct ext_val), EXT_HASH_ENTRIES, &ho);
-	if (f->arr < 0 || f->hash < 0) {
-		tap_diag("extmap_create: %d, %d", f->arr, f->hash);
+	if (ext_val_maps_create(&f->arr, &f->hash))
 		return -1;
-	}
 	err = bpf_map__reuse_fd(f->skel->maps.ext_arr, f->arr);
 	if (!err)
 		err = bpf_map__reuse_fd(f->skel->maps.ext_hash, f->hash);

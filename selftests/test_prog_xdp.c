@@ -41,26 +41,6 @@ static void fixture_destroy(struct fixture *f)
 
 #define AUTO_FIXTURE __attribute__((cleanup(fixture_destroy))) struct fixture
 
-static int create_maps(int *arr, int *hash)
-{
-	LIBEXTMAP_OPTS(extmap_create_opts, ao, .name = "ext_arr");
-	LIBEXTMAP_OPTS(extmap_create_opts, ho, .name = "ext_hash");
-
-	*arr = extmap_create(EXTMAP_MAP_TYPE_ARRAY, sizeof(__u32),
-			     sizeof(struct ext_val), EXT_ARR_ENTRIES, &ao);
-	if (*arr < 0) {
-		tap_diag("extmap_create(array): %s", tap_errname(-*arr));
-		return -1;
-	}
-	*hash = extmap_create(EXTMAP_MAP_TYPE_HASH, sizeof(__u64),
-			      sizeof(struct ext_val), EXT_HASH_ENTRIES, &ho);
-	if (*hash < 0) {
-		tap_diag("extmap_create(hash): %s", tap_errname(-*hash));
-		return -1;
-	}
-	return 0;
-}
-
 /* The same maps as kernel BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_HASH. */
 static int create_kernel_maps(int *arr, int *hash)
 {
@@ -90,7 +70,7 @@ static int setup_maps(struct fixture *f, bool kernel)
 		return -1;
 	}
 	if (kernel ? create_kernel_maps(&f->arr, &f->hash) :
-		     create_maps(&f->arr, &f->hash))
+		     ext_val_maps_create(&f->arr, &f->hash))
 		return -1;
 	err = bpf_map__reuse_fd(f->skel->maps.ext_arr, f->arr);
 	if (!err)

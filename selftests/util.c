@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -14,7 +15,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "extmap.h"
 #include "util.h"
+#include "progs/ext_common.h"
 
 void util_close_fdp(int *fd)
 {
@@ -327,4 +330,44 @@ static int libbpf_print_tap(enum libbpf_print_level level, const char *fmt,
 void libbpf_to_tap(void)
 {
 	libbpf_set_print(libbpf_print_tap);
+}
+
+void tap_figure(const char *test, const char *name, const char *fmt, ...)
+{
+	const char *dir = getenv("EXTMAP_OUTDIR");
+	char val[256], path[PATH_MAX];
+	struct utsname u;
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	tap_diag("figure: %s = %s", name, val);
+	if (!dir || !dir[0] || uname(&u))
+		return;
+	snprintf(path, sizeof(path), "%s/figures.tsv", dir);
+	f = fopen(path, "ae");
+	if (!f)
+		return;
+	fprintf(f, "%s\t%s\t%s\t%s\n", test, u.release, name, val);
+	fclose(f);
+}
+
+int ext_val_maps_create(int *arr, int *hash)
+{
+	LIBEXTMAP_OPTS(extmap_create_opts, ao, .name = "ext_arr");
+	LIBEXTMAP_OPTS(extmap_create_opts, ho, .name = "ext_hash");
+
+	*arr = extmap_create(EXTMAP_MAP_TYPE_ARRAY, sizeof(__u32),
+			     sizeof(struct ext_val), EXT_ARR_ENTRIES, &ao);
+	*hash = extmap_create(EXTMAP_MAP_TYPE_HASH, sizeof(__u64),
+			      sizeof(struct ext_val), EXT_HASH_ENTRIES, &ho);
+	if (*arr < 0 || *hash < 0) {
+		tap_diag("extmap_create: array %s, hash %s",
+			 tap_errname(*arr < 0 ? -*arr : 0),
+			 tap_errname(*hash < 0 ? -*hash : 0));
+		return -1;
+	}
+	return 0;
 }

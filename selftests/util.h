@@ -97,4 +97,19 @@ void libbpf_mute(bool mute);
 /* Hex dump of up to 32 bytes of @buf into a static string (diagnostics). */
 const char *hexstr(const void *buf, size_t len);
 
+/*
+ * A measured figure: printed as a TAP diagnostic ("# figure: NAME = VALUE")
+ * and, when $EXTMAP_OUTDIR is set (scripts/vm-run sets it), appended to
+ * $EXTMAP_OUTDIR/figures.tsv as "TEST<TAB>KERNEL RELEASE<TAB>NAME<TAB>VALUE".
+ */
+void tap_figure(const char *test, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The extmap array (u32 keys) and hash (u64 keys) of struct ext_val
+ * (progs/ext_common.h) that the program tests use, named ext_arr and
+ * ext_hash as in their BPF objects: 0, or -1 with a diagnostic.
+ */
+int ext_val_maps_create(int *arr, int *hash);
+
 #endif /* EXTMAP_SELFTEST_UTIL_H */

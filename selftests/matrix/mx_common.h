@@ -13,6 +13,8 @@
 #define MX_KEY_MAX	64
 /* What a program ORs into the value it found: a write userspace must see. */
 #define MX_MARK		0xabcd000000000000ULL
+/* st.cpu of programs that may not ask (MX_NO_CPU in mx_body.h). */
+#define MX_CPU_UNKNOWN	0xffffffffU
 
 struct mx_state {
 	__u8 key[MX_KEY_MAX];	/* the key userspace stored a value under */
@@ -21,7 +23,7 @@ struct mx_state {
 	__u32 runs;		/* program runs */
 	__u32 hits;		/* runs whose lookup of key gave a pointer */
 	__u32 miss_res;		/* bit 0: lookup of miss gave NULL, bit 1: not NULL */
-	__u32 cpu;		/* CPU of the first hit */
+	__u32 cpu;		/* CPU of the first hit, or MX_CPU_UNKNOWN */
 	__u32 pad;
 	__u64 seen;		/* what the first hit read (value, family, ...) */
 };

@@ -28,6 +28,17 @@ struct {
 
 struct mx_state st;
 
+/*
+ * The CPU the program runs on, for per-CPU maps.  LIRC_MODE2 programs may
+ * not call bpf_get_smp_processor_id(): mx_lirc_mode2.bpf.c defines MX_NO_CPU,
+ * and test_matrix finds the CPU from the slot the program marked.
+ */
+#ifdef MX_NO_CPU
+#define mx_cpu()	MX_CPU_UNKNOWN
+#else
+#define mx_cpu()	bpf_get_smp_processor_id()
+#endif
+
 static __always_inline void mx_miss(void *p)
 {
 	st.miss_res |= p ? 2 : 1;
@@ -44,7 +55,7 @@ static __always_inline void body_val(void)
 	if (v) {				/* NULL: no such key */
 		if (st.hits++ == 0) {
 			st.seen = *v;		/* what userspace stored */
-			st.cpu = bpf_get_smp_processor_id();
+			st.cpu = mx_cpu();	/* bpf_get_smp_processor_id() */
 		}
 		*v |= MX_MARK;			/* stays in the map */
 	}
@@ -61,7 +72,7 @@ static __always_inline void body_ro(void)
 	v = bpf_map_lookup_elem(&m, st.key);
 	if (v && st.hits++ == 0) {
 		st.seen = *v;
-		st.cpu = bpf_get_smp_processor_id();
+		st.cpu = mx_cpu();
 	}
 	mx_miss(bpf_map_lookup_elem(&m, st.miss));
 }
@@ -79,7 +90,7 @@ static __always_inline void body_inner(void)
 		if (v) {
 			if (st.hits++ == 0) {
 				st.seen = *v;
-				st.cpu = bpf_get_smp_processor_id();
+				st.cpu = mx_cpu();
 			}
 			*v |= MX_MARK;
 		}
@@ -97,7 +108,7 @@ static __always_inline void body_sock(void)
 	if (sk) {
 		if (st.hits++ == 0) {
 			st.seen = sk->family;
-			st.cpu = bpf_get_smp_processor_id();
+			st.cpu = mx_cpu();
 		}
 		bpf_sk_release(sk);
 	}
@@ -119,7 +130,7 @@ static __always_inline void body_xsk(void)
 	xs = bpf_map_lookup_elem(&m, st.key);
 	if (xs && st.hits++ == 0) {
 		st.seen = xs->queue_id;
-		st.cpu = bpf_get_smp_processor_id();
+		st.cpu = mx_cpu();
 	}
 	mx_miss(bpf_map_lookup_elem(&m, st.miss));
 }
