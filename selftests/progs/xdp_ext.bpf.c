@@ -4,57 +4,17 @@
  * one in an extmap hash, reports what it read through globals and modifies
  * the values in place through the pointers bpf_map_lookup_elem() returned.
  */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <linux/extmap.h>
-#include "ext_common.h"
+#include "ext_maps.bpf.h"
 
-struct {
-	__uint(type, EXTMAP_MAP_TYPE_ARRAY);
-	__uint(max_entries, EXT_ARR_ENTRIES);
-	__type(key, __u32);
-	__type(value, struct ext_val);
-} ext_arr SEC(".maps");
-
-struct {
-	__uint(type, EXTMAP_MAP_TYPE_HASH);
-	__uint(max_entries, EXT_HASH_ENTRIES);
-	__type(key, __u64);
-	__type(value, struct ext_val);
-} ext_hash SEC(".maps");
-
-/* Set by userspace. */
-__u32 arr_key;
-__u64 hash_key;
-__u64 add;
-__u64 marker;
-
-/* Reported to userspace: found is 1 if the lookup gave a pointer, else 0. */
+/* Reported to userspace. */
 __u32 runs;
-__u32 arr_found;
-__u32 hash_found;
-__u64 arr_seen;
-__u64 hash_seen;
-
-static __always_inline __u32 touch(struct ext_val *v, __u64 *seen)
-{
-	if (!v)
-		return 0;
-	*seen = v->counter;
-	v->seen = v->counter;
-	v->counter += add;
-	v->marker = marker;
-	return 1;
-}
 
 SEC("xdp")
 int xdp_ext(struct xdp_md *ctx)
 {
 	(void)ctx;
 	runs++;
-	arr_found = touch(bpf_map_lookup_elem(&ext_arr, &arr_key), &arr_seen);
-	hash_found = touch(bpf_map_lookup_elem(&ext_hash, &hash_key), &hash_seen);
+	touch_both();
 	/* XDP_PASS when both keys were found, XDP_DROP otherwise. */
 	return arr_found && hash_found ? XDP_PASS : XDP_DROP;
 }
