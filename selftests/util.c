@@ -76,18 +76,24 @@ void require_root_and_module(void)
 			 EXTMAP_DEV, strerror(errno));
 }
 
-int ext_ioctl_create(const struct extmap_create *c)
+/* One ioctl on a fresh /dev/extmap fd: its result, or -1 and errno. */
+static int ext_ioctl(unsigned long req, void *arg)
 {
-	int dev, fd, e;
+	int dev, r, e;
 
 	dev = open(EXTMAP_DEV, O_RDWR | O_CLOEXEC);
 	if (dev < 0)
 		return -1;
-	fd = ioctl(dev, EXTMAP_IOC_CREATE, c);
+	r = ioctl(dev, req, arg);
 	e = errno;
 	close(dev);
 	errno = e;
-	return fd;
+	return r;
+}
+
+int ext_ioctl_create(const struct extmap_create *c)
+{
+	return ext_ioctl(EXTMAP_IOC_CREATE, (void *)c);
 }
 
 int ext_create(__u32 type, __u32 key_size, __u32 value_size,
@@ -108,16 +114,7 @@ int ext_create(__u32 type, __u32 key_size, __u32 value_size,
 
 int ext_ioctl_types(struct extmap_types *t)
 {
-	int dev, r, e;
-
-	dev = open(EXTMAP_DEV, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return -1;
-	r = ioctl(dev, EXTMAP_IOC_TYPES, t);
-	e = errno;
-	close(dev);
-	errno = e;
-	return r;
+	return ext_ioctl(EXTMAP_IOC_TYPES, t);
 }
 
 int map_info(int fd, struct bpf_map_info *info)
