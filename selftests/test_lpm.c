@@ -7,8 +7,9 @@
  * result every time: return codes and errnos of updates and deletes,
  * the value found (or none) by every lookup, and the set of keys that
  * get_next_key visits.  Prefix sets are random but seeded, overlapping,
- * of every length; lookups hit and miss.  One case runs the operations
- * from a BPF program instead of bpf(2).
+ * of every length; lookups hit and miss.  Dense blocks (every address of a
+ * range) exercise lpm's wide nodes.  One case runs the operations from a
+ * BPF program instead of bpf(2).
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -162,11 +163,11 @@ static int collect_keys(int fd, __u32 data_size, struct lpm_key *keys,
 
 static int pair_same_keys(struct pair *p)
 {
-	static struct lpm_key ke[4096], kr[4096];
+	static struct lpm_key ke[8192], kr[8192];
 	__u32 ne, nr;
 
-	if (collect_keys(p->ext, p->data_size, ke, 4096, &ne) ||
-	    collect_keys(p->kern, p->data_size, kr, 4096, &nr))
+	if (collect_keys(p->ext, p->data_size, ke, TAP_ARRAY_SIZE(ke), &ne) ||
+	    collect_keys(p->kern, p->data_size, kr, TAP_ARRAY_SIZE(kr), &nr))
 		return -1;
 	if (ne != nr || memcmp(ke, kr, ne * sizeof(*ke))) {
 		tap_diag("get_next_key: extmap visits %u keys, LPM_TRIE %u, "
@@ -310,6 +311,80 @@ static int lpm_random_one_byte(void)
 static int lpm_random_three_bytes(void)
 {
 	return random_rounds(3, 1 << 17, 256, 4, 0xcdef);
+}
+
+/*
+ * A dense block: every full-length address under one prefix 12 bits
+ * shorter, and prefixes of the lengths between, in random order; lpm gives
+ * such a block one wide node instead of three levels of small ones.  Then
+ * deletes take it apart again, down to nothing.
+ */
+static int dense_block(__u32 data_size, __u32 max_entries, uint64_t seed)
+{
+	static struct lpm_key keys[4096 + 256];
+	AUTO_PAIR p = { .ext = -1, .kern = -1 };
+	__u32 max = data_size * 8, n = 0, keep, i, j;
+	struct lpm_key base, k, t;
+	int ret;
+
+	if (pair_open(&p, data_size, max_entries))
+		return TAP_FAIL;
+	memset(&base, 0, sizeof(base));
+	fill_pattern(base.data, data_size, prng_next(&seed));
+	base.prefixlen = max - 12;
+	for (i = 0; i < TAP_ARRAY_SIZE(keys); i++) {
+		k = base;
+		/* The block's addresses, then random ones and lengths. */
+		j = i < 4096 ? i : prng_next(&seed) & 0xfff;
+		k.data[data_size - 1] = j & 0xff;
+		k.data[data_size - 2] = (k.data[data_size - 2] & 0xf0) | j >> 8;
+		k.prefixlen = i < 4096 ? max : max - 12 + prng_next(&seed) % 12;
+		keys[n++] = k;
+	}
+	for (i = n - 1; i > 0; i--) {
+		j = prng_next(&seed) % (i + 1);
+		t = keys[i];
+		keys[i] = keys[j];
+		keys[j] = t;
+	}
+	for (i = 0, j = 0; i < n; i++) {
+		if (pair_update(&p, &keys[i], prng_next(&seed), BPF_ANY, &ret))
+			return TAP_FAIL;
+		if (!ret)
+			keys[j++] = keys[i];
+	}
+	n = j;
+	for (;;) {
+		if (lookups_agree(&p, &seed, keys, n, 8000) ||
+		    pair_same_keys(&p))
+			return TAP_FAIL;
+		if (!n)
+			break;
+		/* Delete half, or all but 8 when few are left, then all. */
+		keep = n > 64 ? n / 2 : n > 8 ? 8 : 0;
+		while (n > keep) {
+			i = prng_next(&seed) % n;
+			if (pair_delete(&p, &keys[i]))
+				return TAP_FAIL;
+			keys[i] = keys[--n];
+		}
+	}
+	return TAP_PASS;
+}
+
+static int lpm_dense_ipv4(void)
+{
+	return dense_block(4, 8192, 0x2468);
+}
+
+static int lpm_dense_ipv4_large_map(void)
+{
+	return dense_block(4, 1 << 17, 0x1357);
+}
+
+static int lpm_dense_ipv6(void)
+{
+	return dense_block(16, 8192, 0x3579);
 }
 
 static struct lpm_key key4(__u32 prefixlen, __u8 a, __u8 b, __u8 c, __u8 d)
@@ -514,6 +589,9 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lpm_random_ipv6_large_map),
 	TAP_CASE(lpm_random_one_byte),
 	TAP_CASE(lpm_random_three_bytes),
+	TAP_CASE(lpm_dense_ipv4),
+	TAP_CASE(lpm_dense_ipv4_large_map),
+	TAP_CASE(lpm_dense_ipv6),
 	TAP_CASE(lpm_from_bpf),
 };
 
