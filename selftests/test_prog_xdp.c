@@ -340,6 +340,75 @@ static int array_index_out_of_range_gives_null(void)
 	return TAP_PASS;
 }
 
+/*
+ * The program's instructions as the kernel rewrote them: *@n of them in
+ * @insns, or -1.
+ */
+static int xlated(struct bpf_program *prog, struct bpf_insn *insns, __u32 *n)
+{
+	struct bpf_prog_info info = {
+		.xlated_prog_len = *n * sizeof(*insns),
+		.xlated_prog_insns = (__u64)(unsigned long)insns,
+	};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len)) {
+		tap_diag("bpf_obj_get_info_by_fd: %s", tap_errname(errno));
+		return -1;
+	}
+	if (info.xlated_prog_len > *n * sizeof(*insns)) {
+		tap_diag("%u bytes of instructions, room for %zu",
+			 info.xlated_prog_len, *n * sizeof(*insns));
+		return -1;
+	}
+	*n = info.xlated_prog_len / sizeof(*insns);
+	return 0;
+}
+
+static bool has_call(const struct bpf_insn *insns, __u32 n)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		if (insns[i].code == (BPF_JMP | BPF_CALL))
+			return true;
+	return false;
+}
+
+/*
+ * The extmap array's lookup is inlined by the verifier through its
+ * ->map_gen_lookup(), as ARRAY's is: the program calls nothing, and its
+ * code is ARRAY's but for at most one instruction, the Spectre v1 index
+ * mask, which extmap emits always and ARRAY only for loaders without
+ * CAP_PERFMON (bpf_bypass_spec_v1()).
+ */
+static int array_lookup_inlined(void)
+{
+	struct bpf_insn ext[64], kern[64];
+	__u32 n_ext = 64, n_kern = 64;
+
+	{
+		AUTO_FIXTURE f = { 0 };
+
+		CHECK_OK(setup_maps(&f, false));
+		CHECK_OK(xlated(f.skel->progs.xdp_arr_lookup, ext, &n_ext));
+	}
+	{
+		AUTO_FIXTURE f = { 0 };
+
+		CHECK_OK(setup_maps(&f, true));
+		CHECK_OK(xlated(f.skel->progs.xdp_arr_lookup, kern, &n_kern));
+	}
+	tap_diag("%u instructions with the extmap array, %u with ARRAY",
+		 n_ext, n_kern);
+	CHECK(!has_call(ext, n_ext), "the extmap array's lookup is a call");
+	CHECK(!has_call(kern, n_kern), "ARRAY's lookup is a call");
+	CHECK(n_ext == n_kern || n_ext == n_kern + 1,
+	      "%u instructions with the extmap array, %u with ARRAY",
+	      n_ext, n_kern);
+	return TAP_PASS;
+}
+
 static int check_prepared(int fd, __u32 type, __u32 ks, __u32 max, const char *name)
 {
 	struct bpf_map_info info;
@@ -606,6 +675,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(userspace_update_seen_by_prog),
 	TAP_CASE(missing_hash_key_gives_null),
 	TAP_CASE(array_index_out_of_range_gives_null),
+	TAP_CASE(array_lookup_inlined),
 	TAP_CASE(prepare_creates_declared_maps),
 	TAP_CASE(prepare_maps_used_by_prog),
 	TAP_CASE(prepare_skips_map_with_fd),

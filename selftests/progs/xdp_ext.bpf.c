@@ -19,6 +19,14 @@ int xdp_ext(struct xdp_md *ctx)
 	return arr_found && hash_found ? XDP_PASS : XDP_DROP;
 }
 
+/* The array lookup alone: test_prog_xdp reads back how it was compiled. */
+SEC("xdp")
+int xdp_arr_lookup(struct xdp_md *ctx)
+{
+	(void)ctx;
+	return bpf_map_lookup_elem(&ext_arr, &arr_key) ? XDP_PASS : XDP_DROP;
+}
+
 /*
  * xdp_ext_modify: the update and delete helpers on the same maps.  op 1:
  * bpf_map_update_elem(op_val, op_flags) on both keys; op 2:
