@@ -73,6 +73,11 @@
 #define LPM_TAG_WIDE		(LPM_TAG_NODE | LPM_TAG_TAIL)
 #define LPM_TAGS		3UL
 
+/* A packed tail's length and last 8 bits: see lpm_tail_slot(). */
+#define LPM_INFO_SHIFT		(BITS_PER_LONG - 16)
+#define LPM_INFO_MASK		(~0UL << LPM_INFO_SHIFT)
+#define LPM_INFO_PLAIN		0xffffU	/* what a kernel address has there */
+
 struct lpm_elem {
 	struct lpm_elem __rcu *hnext;	/* hash chain, walked by get_next_key */
 	struct rcu_head rcu;
@@ -90,6 +95,9 @@ struct lpm_node {
 
 /* All maps' nodes: 144 bytes would waste 48 in kmalloc's 192-byte slabs. */
 static struct kmem_cache *lpm_node_cache;
+
+/* Do kernel addresses leave the top 16 bits of a tail's slot to pack? */
+static bool lpm_packed_tails __ro_after_init;
 
 struct extmap_lpm {
 	struct bpf_map map;
@@ -145,12 +153,9 @@ static unsigned long *lpm_slots(unsigned long node)
 
 static void *lpm_ptr(unsigned long slot)
 {
+	if (lpm_is_tail(slot) && lpm_packed_tails)
+		slot |= LPM_INFO_MASK;
 	return (void *)(slot & ~LPM_TAGS);
-}
-
-static unsigned long lpm_tail_slot(struct lpm_elem *e)
-{
-	return (unsigned long)e | LPM_TAG_TAIL;
 }
 
 static unsigned long lpm_node_slot(struct lpm_node *n)
@@ -178,6 +183,35 @@ static u32 lpm_bits(const u8 *data, u32 pos, u32 bits)
 	for (i = pos / 8; i < DIV_ROUND_UP(end, 8); i++)
 		v = v << 8 | data[i];
 	return (v >> (8 - end % 8) % 8) & (BIT(bits) - 1);
+}
+
+/* The 8 bits of @data that end at bit @len, 8 or more. */
+static u32 lpm_last8(const u8 *data, u32 len)
+{
+	u32 i = (len - 8) / 8;
+
+	if (!(len % 8))
+		return data[i];
+	return ((data[i] << 8 | data[i + 1]) >> (8 - len % 8)) & 0xff;
+}
+
+/*
+ * A tail's slot, where lookups have matched bits [0, @pos) on their way.
+ * If the bits left to compare are among the prefix's last 8, the slot
+ * also packs the prefix's length and those 8 bits into the top 16 bits of
+ * the element's address, where every kernel address has ones (where not,
+ * lpm_packed_tails is off): a lookup then tells whether it falls under the
+ * tail without reading the element, one random read less, and reads it
+ * only for the cover when it does not.
+ */
+static unsigned long lpm_tail_slot(struct lpm_elem *e, u32 pos)
+{
+	unsigned long slot = (unsigned long)e | LPM_TAG_TAIL, info;
+
+	if (!lpm_packed_tails || e->prefixlen - pos > 8)
+		return slot;
+	info = e->prefixlen << 8 | lpm_last8(e->data, e->prefixlen);
+	return (slot & ~LPM_INFO_MASK) | info << LPM_INFO_SHIFT;
 }
 
 static u32 lpm_direct_index(const struct extmap_lpm *t, const u8 *data)
@@ -234,6 +268,28 @@ static __always_inline u32 lpm_load_be32(const u8 *data)
 	return be32_to_cpu(word);
 }
 
+/* Does @addr fall under the tail in @slot, element @e? */
+static __always_inline bool lpm_tail_match4(unsigned long slot,
+					    const struct lpm_elem *e, u32 addr)
+{
+	u32 info = slot >> LPM_INFO_SHIFT;
+
+	if (lpm_packed_tails && info != LPM_INFO_PLAIN)
+		return ((addr >> (32 - (info >> 8))) & 0xff) == (info & 0xff);
+	/* A tail is longer than the table's width: never 0 bits long. */
+	return !((lpm_load_be32(e->data) ^ addr) >> (32 - e->prefixlen));
+}
+
+static bool lpm_tail_match(unsigned long slot, const struct lpm_elem *e,
+			   const u8 *data)
+{
+	u32 info = slot >> LPM_INFO_SHIFT;
+
+	if (lpm_packed_tails && info != LPM_INFO_PLAIN)
+		return lpm_last8(data, info >> 8) == (info & 0xff);
+	return lpm_prefix_match(e->data, data, e->prefixlen);
+}
+
 /*
  * The lookup for 4-byte keys, IPv4's, the case this map type is for: the
  * address in a register, a shift and a mask per level, a single compare
@@ -253,9 +309,7 @@ static struct lpm_elem *lpm_find4(const struct extmap_lpm *t, const u8 *data)
 						 (BIT(bits) - 1)]);
 	}
 	e = lpm_ptr(slot);
-	/* A tail is longer than the table's width: never 0 bits long. */
-	if (lpm_is_tail(slot) &&
-	    (lpm_load_be32(e->data) ^ addr) >> (32 - e->prefixlen))
+	if (lpm_is_tail(slot) && !lpm_tail_match4(slot, e, addr))
 		return READ_ONCE(e->cover);
 	return e;
 }
@@ -274,7 +328,7 @@ static struct lpm_elem *lpm_find(const struct extmap_lpm *t, const u8 *data)
 		pos += bits;
 	}
 	e = lpm_ptr(slot);
-	if (lpm_is_tail(slot) && !lpm_prefix_match(e->data, data, e->prefixlen))
+	if (lpm_is_tail(slot) && !lpm_tail_match(slot, e, data))
 		return READ_ONCE(e->cover);
 	return e;
 }
@@ -391,7 +445,8 @@ static void lpm_replace_range(unsigned long *slots, u32 n,
  * Where a prefix lives: either its range @slots[0..@n), in the table or
  * node where its length ends, or the slot @tailp where it is (or, for a
  * new prefix, would become) a tail, at bit @pos.  @path[0..@depth) are
- * the slots of the nodes walked through.
+ * the slots of the nodes walked through, @start[] the bits where those
+ * nodes start.
  */
 struct lpm_place {
 	unsigned long *slots;
@@ -399,6 +454,7 @@ struct lpm_place {
 	unsigned long *tailp;
 	u32 pos;
 	unsigned long *path[LPM_MAX_LEVELS];
+	u32 start[LPM_MAX_LEVELS];
 	u32 depth;
 };
 
@@ -430,6 +486,7 @@ static void lpm_locate(struct extmap_lpm *t, const u8 *data, u32 len,
 		unsigned long *slots = lpm_slots(*slotp);
 		u32 bits = lpm_stride(*slotp), index = lpm_bits(data, pos, bits);
 
+		pl->start[pl->depth] = pos;
 		pl->path[pl->depth++] = slotp;
 		if (len <= pos + bits) {
 			pl->slots = lpm_range(slots, index, bits, len - pos,
@@ -523,7 +580,7 @@ static int lpm_fill(struct extmap_lpm *t, struct lpm_node *n, u32 pos,
 			return 0;
 		}
 		if (!deep) {
-			n->slots[nib] = lpm_tail_slot(e);
+			n->slots[nib] = lpm_tail_slot(e, pos + LPM_STRIDE);
 			return 0;
 		}
 		child = lpm_node_alloc(t, lpm_ptr(n->slots[nib]));
@@ -572,7 +629,7 @@ static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
 		if (old->prefixlen <= pos + LPM_STRIDE || nib_old != nib_p) {
 			lpm_fill(t, n, pos, old, false);
 			p->cover = lpm_ptr(n->slots[nib_p]);
-			n->slots[nib_p] = lpm_tail_slot(p);
+			n->slots[nib_p] = lpm_tail_slot(p, pos + LPM_STRIDE);
 			break;
 		}
 	}
@@ -671,16 +728,15 @@ static bool lpm_widen(struct extmap_lpm *t, unsigned long *slotp)
  */
 static void lpm_widen_path(struct extmap_lpm *t, const struct lpm_elem *p)
 {
-	u32 pos = t->direct_bits, i;
 	struct lpm_place pl;
+	u32 i;
 
 	lpm_locate(t, p->data, p->prefixlen, &pl);
 	for (i = 0; i < pl.depth; i++) {
-		if (pos + LPM_WIDE_STRIDE > t->max_prefixlen)
+		if (pl.start[i] + LPM_WIDE_STRIDE > t->max_prefixlen)
 			return;
 		if (!lpm_is_wide(*pl.path[i]) && lpm_widen(t, pl.path[i]))
 			return;
-		pos += lpm_stride(*pl.path[i]);
 	}
 }
 
@@ -702,7 +758,7 @@ static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
 	} else {
 		/* A slot without node or tail holds the covering prefix. */
 		p->cover = parent;
-		lpm_set(pl.tailp, lpm_tail_slot(p));
+		lpm_set(pl.tailp, lpm_tail_slot(p, pl.pos));
 	}
 	lpm_hash_add(t, p);
 	if (t->n_nodes > n_nodes)
@@ -721,7 +777,7 @@ static void lpm_swap(struct extmap_lpm *t, struct lpm_elem *old,
 		lpm_replace_range(pl.slots, pl.n, old, new);
 	} else {
 		new->cover = old->cover;
-		lpm_set(pl.tailp, lpm_tail_slot(new));
+		lpm_set(pl.tailp, lpm_tail_slot(new, pl.pos));
 	}
 	lpm_hash_replace(t, old, new);
 	kfree_rcu(old, rcu);
@@ -761,7 +817,8 @@ static bool lpm_node_single(unsigned long node, unsigned long *answer)
 
 /*
  * After a delete, free the nodes on its path, deepest first, that no
- * longer tell anything apart; the slot above takes their one answer.
+ * longer tell anything apart; the slot above takes their one answer (a
+ * tail packed anew: fewer of its bits are matched on the way there).
  */
 static void lpm_collapse(struct extmap_lpm *t, struct lpm_place *pl)
 {
@@ -771,6 +828,9 @@ static void lpm_collapse(struct extmap_lpm *t, struct lpm_place *pl)
 		node = *pl->path[pl->depth];
 		if (!lpm_node_single(node, &answer))
 			return;
+		if (lpm_is_tail(answer))
+			answer = lpm_tail_slot(lpm_ptr(answer),
+					       pl->start[pl->depth]);
 		lpm_set(pl->path[pl->depth], answer);
 		lpm_node_free(t, node);
 	}
@@ -883,7 +943,9 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 	t->data_size = lpm_data_size(attr);
 	t->max_prefixlen = t->data_size * 8;
 	t->direct_bits = lpm_direct_bits(t->max_prefixlen, attr->max_entries);
-	t->value_off = round_up(sizeof(struct lpm_elem) + t->data_size, 8);
+	/* The data right after the header, not after its tail padding. */
+	t->value_off = round_up(offsetof(struct lpm_elem, data) + t->data_size,
+				8);
 	t->elem_size = t->value_off + attr->value_size;
 	t->n_buckets = lpm_n_buckets(attr->max_entries);
 	t->hashrnd = get_random_u32();
@@ -1052,6 +1114,8 @@ struct extmap_type extmap_lpm_type = {
 
 int __init extmap_lpm_init(void)
 {
+	/* The linear map, where all slab and page memory is, is that high. */
+	lpm_packed_tails = (PAGE_OFFSET & LPM_INFO_MASK) == LPM_INFO_MASK;
 	lpm_node_cache = KMEM_CACHE(lpm_node, 0);
 	return lpm_node_cache ? 0 : -ENOMEM;
 }
