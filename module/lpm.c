@@ -19,7 +19,8 @@
  *  - a slot holds an element (or NULL), a node, or a tail: a range holding
  *    just one longer prefix gets no nodes but a tail, that prefix's element
  *    tagged, which also names the prefix covering the rest of the range
- *    (its ->cover).
+ *    (its ->cover); most tails also carry their prefix's last bits in the
+ *    slot, so that a lookup reads the element only for that cover.
  *
  * An IPv4 lookup thus costs one table read and at most four node reads
  * (three in a large map, one below a wide node), against up to 32 nodes
