@@ -733,12 +733,9 @@ static void lpm_widen_path(struct extmap_lpm *t, const struct lpm_elem *p)
 	u32 i;
 
 	lpm_locate(t, p->data, p->prefixlen, &pl);
-	for (i = 0; i < pl.depth; i++) {
-		if (pl.start[i] + LPM_WIDE_STRIDE > t->max_prefixlen)
-			return;
+	for (i = 0; i < pl.depth; i++)
 		if (!lpm_is_wide(*pl.path[i]) && lpm_widen(t, pl.path[i]))
 			return;
-	}
 }
 
 static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
