@@ -8,9 +8,11 @@
  * the value found (or none) by every lookup, and the set of keys that
  * get_next_key visits.  Prefix sets are random but seeded, overlapping,
  * of every length; lookups hit and miss.  Dense blocks (every address of a
- * range) exercise lpm's wide nodes.  One case runs the operations from a
- * BPF program instead of bpf(2).
+ * range) exercise lpm's wide nodes, also under concurrent lookups.  One case
+ * runs the operations from a BPF program instead of bpf(2).
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -313,6 +315,19 @@ static int lpm_random_three_bytes(void)
 	return random_rounds(3, 1 << 17, 256, 4, 0xcdef);
 }
 
+static void shuffle_keys(struct lpm_key *keys, __u32 n, uint64_t *seed)
+{
+	struct lpm_key t;
+	__u32 i, j;
+
+	for (i = n - 1; i > 0; i--) {
+		j = prng_next(seed) % (i + 1);
+		t = keys[i];
+		keys[i] = keys[j];
+		keys[j] = t;
+	}
+}
+
 /*
  * A dense block: every full-length address under one prefix 12 bits
  * shorter, and prefixes of the lengths between, in random order; lpm gives
@@ -324,7 +339,7 @@ static int dense_block(__u32 data_size, __u32 max_entries, uint64_t seed)
 	static struct lpm_key keys[4096 + 256];
 	AUTO_PAIR p = { .ext = -1, .kern = -1 };
 	__u32 max = data_size * 8, n = 0, keep, i, j;
-	struct lpm_key base, k, t;
+	struct lpm_key base, k;
 	int ret;
 
 	if (pair_open(&p, data_size, max_entries))
@@ -341,12 +356,7 @@ static int dense_block(__u32 data_size, __u32 max_entries, uint64_t seed)
 		k.prefixlen = i < 4096 ? max : max - 12 + prng_next(&seed) % 12;
 		keys[n++] = k;
 	}
-	for (i = n - 1; i > 0; i--) {
-		j = prng_next(&seed) % (i + 1);
-		t = keys[i];
-		keys[i] = keys[j];
-		keys[j] = t;
-	}
+	shuffle_keys(keys, n, &seed);
 	for (i = 0, j = 0; i < n; i++) {
 		if (pair_update(&p, &keys[i], prng_next(&seed), BPF_ANY, &ret))
 			return TAP_FAIL;
@@ -392,6 +402,177 @@ static struct lpm_key key4(__u32 prefixlen, __u8 a, __u8 b, __u8 c, __u8 d)
 	struct lpm_key k = { .prefixlen = prefixlen, .data = { a, b, c, d } };
 
 	return k;
+}
+
+/*
+ * Lookups racing the build and the collapse of a wide node.  A writer
+ * fills the block 10.1.0.0/20 with all its 4096 /32s in random order (the
+ * insert that completes the block's 273 small nodes turns them into one
+ * wide node), then deletes them all (the last delete turns the block back
+ * into the /20 alone), RACE_ROUNDS times; readers meanwhile look up random
+ * addresses of the block through bpf(2), the path programs take too.  Each
+ * lookup must find the address's own /32 or the /20: never nothing, never
+ * another address.  fdinfo's memlock (map_mem_usage, 6.6 on) shows each
+ * build, the one insert after which the map takes less memory, and each
+ * collapse, the delete that frees the wide node; and that every round
+ * ends with the memory it began with.
+ */
+#define RACE_ROUNDS	6
+#define RACE_READERS	2
+#define RACE_BLOCK	0x0a010000u	/* 10.1.0.0/20 */
+#define RACE_COVER	0xc0ffeeULL	/* the /20's value */
+#define RACE_WIDE_BYTES	32768		/* a wide node: 4096 8-byte slots */
+
+struct race_reader {
+	pthread_t th;
+	int fd;
+	uint64_t seed;
+	atomic_int *stop;
+	unsigned long long lookups;
+	__u32 bad_addr;			/* the first wrong answer, if any */
+	int bad_err;
+	__u64 bad_value;
+	bool bad;
+};
+
+static struct lpm_key race_key(__u32 prefixlen, __u32 addr)
+{
+	return key4(prefixlen, addr >> 24, addr >> 16, addr >> 8, addr);
+}
+
+/* The value of an address's /32: never the /20's. */
+static __u64 race_value(const struct lpm_key *k)
+{
+	return 1ULL << 32 | (__u32)k->data[0] << 24 | k->data[1] << 16 |
+	       k->data[2] << 8 | k->data[3];
+}
+
+static void *race_read(void *arg)
+{
+	struct race_reader *r = arg;
+
+	while (!atomic_load(r->stop)) {
+		__u32 addr = RACE_BLOCK | (prng_next(&r->seed) & 0xfff);
+		struct lpm_key k = race_key(32, addr);
+		__u64 v = 0;
+		int err = res(bpf_map_lookup_elem(r->fd, &k, &v));
+
+		r->lookups++;
+		if (err || (v != RACE_COVER && v != race_value(&k))) {
+			r->bad = true;
+			r->bad_addr = addr;
+			r->bad_err = err;
+			r->bad_value = v;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static unsigned long long race_memlock(int fd)
+{
+	unsigned long long v = 0;
+
+	fdinfo_field(fd, "memlock", &v);
+	return v;
+}
+
+/* The writer's rounds; counts the builds and collapses memlock showed. */
+static int race_write(int fd, uint64_t *seed, int *built, int *collapsed)
+{
+	static struct lpm_key keys[4096];
+	unsigned long long empty = 0, before;
+	bool widened, narrowed;
+	__u64 v;
+	__u32 i;
+	int round;
+
+	for (i = 0; i < 4096; i++)
+		keys[i] = race_key(32, RACE_BLOCK | i);
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		shuffle_keys(keys, 4096, seed);
+		widened = false;
+		for (i = 0; i < 4096; i++) {
+			v = race_value(&keys[i]);
+			before = race_memlock(fd);
+			CHECK_OK(bpf_map_update_elem(fd, &keys[i], &v, BPF_NOEXIST));
+			/* Only a wide node replacing small ones frees memory. */
+			widened |= race_memlock(fd) < before;
+		}
+		*built += widened;
+		shuffle_keys(keys, 4096, seed);
+		narrowed = false;
+		for (i = 0; i < 4096; i++) {
+			before = race_memlock(fd);
+			CHECK_OK(bpf_map_delete_elem(fd, &keys[i]));
+			narrowed |= race_memlock(fd) + RACE_WIDE_BYTES <= before;
+		}
+		*collapsed += narrowed;
+		/* The /20 alone again: nothing of the round is left over. */
+		if (!round)
+			empty = race_memlock(fd);
+		CHECK(race_memlock(fd) == empty, "round %d: memlock %llu, was %llu",
+		      round, race_memlock(fd), empty);
+	}
+	return TAP_PASS;
+}
+
+static int lpm_wide_node_race(void)
+{
+	struct race_reader readers[RACE_READERS] = {};
+	struct lpm_key cover = race_key(20, RACE_BLOCK);
+	unsigned long long before, lookups = 0;
+	int built = 0, collapsed = 0, ret, i, n;
+	__u64 v = RACE_COVER;
+	uint64_t seed = 0x5eed;
+	atomic_int stop = 0;
+	AUTO_FD fd = -1;
+
+	fd = ext_create(EXTMAP_MAP_TYPE_LPM, LPM_KEY(4), sizeof(__u64), 8192,
+			BPF_F_NO_PREALLOC, "race_lpm");
+	CHECK(fd >= 0, "create: %s", tap_errname(errno));
+	CHECK_OK(bpf_map_update_elem(fd, &cover, &v, BPF_NOEXIST));
+
+	for (n = 0; n < RACE_READERS; n++) {
+		readers[n].fd = fd;
+		readers[n].seed = 0x1000 + n;
+		readers[n].stop = &stop;
+		if (pthread_create(&readers[n].th, NULL, race_read, &readers[n]))
+			break;
+	}
+	ret = n < RACE_READERS ? TAP_FAIL :
+	      race_write(fd, &seed, &built, &collapsed);
+	atomic_store(&stop, 1);
+	for (i = 0; i < n; i++) {
+		pthread_join(readers[i].th, NULL);
+		lookups += readers[i].lookups;
+		if (readers[i].bad) {
+			tap_diag("lookup %#x: %s, value %#llx", readers[i].bad_addr,
+				 tap_errname(-readers[i].bad_err),
+				 (unsigned long long)readers[i].bad_value);
+			ret = TAP_FAIL;
+		}
+	}
+	if (n < RACE_READERS)
+		tap_diag("pthread_create failed");
+	tap_diag("%llu lookups during %d rounds; memlock showed %d builds, %d collapses",
+		 lookups, RACE_ROUNDS, built, collapsed);
+	if (ret != TAP_PASS)
+		return ret;
+
+	/* Before 6.6 memlock is an estimate from the sizes: it never moves. */
+	before = race_memlock(fd);
+	cover.prefixlen = 32;
+	v = race_value(&cover);
+	CHECK_OK(bpf_map_update_elem(fd, &cover, &v, BPF_NOEXIST));
+	if (race_memlock(fd) == before) {
+		tap_diag("memlock does not follow the map's contents on this kernel: builds not counted");
+		return TAP_PASS;
+	}
+	CHECK(built == RACE_ROUNDS && collapsed == RACE_ROUNDS,
+	      "%d rounds, %d wide node builds, %d collapses seen",
+	      RACE_ROUNDS, built, collapsed);
+	return TAP_PASS;
 }
 
 /* Flags, bad keys and a full map: the same errnos as LPM_TRIE. */
@@ -592,6 +773,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lpm_dense_ipv4),
 	TAP_CASE(lpm_dense_ipv4_large_map),
 	TAP_CASE(lpm_dense_ipv6),
+	TAP_CASE(lpm_wide_node_race),
 	TAP_CASE(lpm_from_bpf),
 };
 
