@@ -33,8 +33,9 @@
  * Lookups take no lock.  Writers hold the map's lock and change the trie
  * one word at a time, each store taking one range from its old answer to
  * its new one; new nodes are filled in before they are linked in, and a
- * tail's ->cover only changes while its range stays the same.  A lookup
- * racing an update therefore returns the old answer or the new one.
+ * lookup that answers with a tail's ->cover starts again if a cover
+ * changed meanwhile (see lpm_set_cover()).  A lookup racing an update
+ * therefore returns the old answer or the new one.
  * Elements and nodes are freed after an RCU grace period, so a program
  * holding a value keeps valid memory, never reused for another prefix.
  *
@@ -103,6 +104,7 @@ static bool lpm_packed_tails __ro_after_init;
 struct extmap_lpm {
 	struct bpf_map map;
 	unsigned long *direct;		/* 1 << direct_bits slots */
+	u32 cover_seq;			/* see lpm_set_cover() */
 	struct lpm_elem __rcu **buckets;
 	raw_spinlock_t lock;
 	int __percpu *busy;		/* see lpm_enter() */
@@ -292,16 +294,59 @@ static bool lpm_tail_match(unsigned long slot, const struct lpm_elem *e,
 }
 
 /*
+ * Covers change in place: lpm_replace() keeps a tail's answer around it
+ * right as prefixes come and go, and lpm_collapse() makes a prefix a tail
+ * again.  That is right for a lookup that read the tail's slot as it is
+ * now.  One that read it earlier may hold it for a larger range: a split
+ * moves a tail down into a new node, keeping its cover, and a prefix that
+ * later covers only the new, smaller range becomes its cover, which is no
+ * answer for the rest of the old range.  So every change of a cover first
+ * moves ->cover_seq, and a lookup about to return a cover starts again if
+ * the count moved since it began.  Like a seqcount, except that a lookup
+ * never waits for the update to end: it may have interrupted that update
+ * on its own CPU, where nothing changes under it.
+ */
+static void lpm_set_cover(struct extmap_lpm *t, struct lpm_elem *e,
+			  struct lpm_elem *cover)
+{
+	/* A lookup that reads the new count sees what came before it ... */
+	smp_wmb();
+	WRITE_ONCE(t->cover_seq, t->cover_seq + 1);
+	/* ... and before the cover: see lpm_cover_changed(). */
+	smp_wmb();
+	WRITE_ONCE(e->cover, cover);
+}
+
+static __always_inline u32 lpm_cover_seq(const struct extmap_lpm *t)
+{
+	/* Before the slots the lookup then reads. */
+	return smp_load_acquire(&t->cover_seq);
+}
+
+/* Did a cover change since @seq was read? */
+static __always_inline bool lpm_cover_changed(const struct extmap_lpm *t,
+					      u32 seq)
+{
+	/* A cover read new was counted: pairs with lpm_set_cover(). */
+	smp_rmb();
+	return unlikely(READ_ONCE(t->cover_seq) != seq);
+}
+
+/*
  * The lookup for 4-byte keys, IPv4's, the case this map type is for: the
  * address in a register, a shift and a mask per level, a single compare
  * for a tail.  Nothing else is on its path.
  */
 static struct lpm_elem *lpm_find4(const struct extmap_lpm *t, const u8 *data)
 {
-	u32 addr = lpm_load_be32(data), shift = 32 - t->direct_bits;
-	unsigned long slot = READ_ONCE(t->direct[addr >> shift]);
-	struct lpm_elem *e;
+	u32 addr = lpm_load_be32(data), seq, shift;
+	struct lpm_elem *e, *cover;
+	unsigned long slot;
 
+again:
+	seq = lpm_cover_seq(t);
+	shift = 32 - t->direct_bits;
+	slot = READ_ONCE(t->direct[addr >> shift]);
 	while (lpm_is_node(slot)) {
 		u32 bits = lpm_stride(slot);
 
@@ -310,18 +355,25 @@ static struct lpm_elem *lpm_find4(const struct extmap_lpm *t, const u8 *data)
 						 (BIT(bits) - 1)]);
 	}
 	e = lpm_ptr(slot);
-	if (lpm_is_tail(slot) && !lpm_tail_match4(slot, e, addr))
-		return READ_ONCE(e->cover);
-	return e;
+	if (!lpm_is_tail(slot) || lpm_tail_match4(slot, e, addr))
+		return e;
+	cover = READ_ONCE(e->cover);
+	if (lpm_cover_changed(t, seq))
+		goto again;
+	return cover;
 }
 
 /* The lookup proper: the longest prefix matching all of @data. */
 static struct lpm_elem *lpm_find(const struct extmap_lpm *t, const u8 *data)
 {
-	unsigned long slot = READ_ONCE(t->direct[lpm_direct_index(t, data)]);
-	u32 pos = t->direct_bits;
-	struct lpm_elem *e;
+	struct lpm_elem *e, *cover;
+	unsigned long slot;
+	u32 pos, seq;
 
+again:
+	seq = lpm_cover_seq(t);
+	slot = READ_ONCE(t->direct[lpm_direct_index(t, data)]);
+	pos = t->direct_bits;
 	while (lpm_is_node(slot)) {
 		u32 bits = lpm_stride(slot);
 
@@ -329,9 +381,12 @@ static struct lpm_elem *lpm_find(const struct extmap_lpm *t, const u8 *data)
 		pos += bits;
 	}
 	e = lpm_ptr(slot);
-	if (lpm_is_tail(slot) && !lpm_tail_match(slot, e, data))
-		return READ_ONCE(e->cover);
-	return e;
+	if (!lpm_is_tail(slot) || lpm_tail_match(slot, e, data))
+		return e;
+	cover = READ_ONCE(e->cover);
+	if (lpm_cover_changed(t, seq))
+		goto again;
+	return cover;
 }
 
 static u32 lpm_hash(const struct extmap_lpm *t, const u8 *data, u32 len)
@@ -407,8 +462,9 @@ static void lpm_hash_replace(struct extmap_lpm *t, struct lpm_elem *old,
 	}
 }
 
-static void lpm_replace_range(unsigned long *slots, u32 n,
-			      struct lpm_elem *from, struct lpm_elem *to);
+static void lpm_replace_range(struct extmap_lpm *t, unsigned long *slots,
+			      u32 n, struct lpm_elem *from,
+			      struct lpm_elem *to);
 
 /*
  * Below @slotp, make every answer @from into @to.  Used on the range of a
@@ -416,30 +472,31 @@ static void lpm_replace_range(unsigned long *slots, u32 n,
  * order or the other: each store moves a range of addresses from one right
  * answer to the other.  Tails whose own element is @from are the caller's.
  */
-static void lpm_replace(unsigned long *slotp, struct lpm_elem *from,
-			struct lpm_elem *to)
+static void lpm_replace(struct extmap_lpm *t, unsigned long *slotp,
+			struct lpm_elem *from, struct lpm_elem *to)
 {
 	unsigned long slot = *slotp;
 	struct lpm_elem *e = lpm_ptr(slot);
 
 	if (lpm_is_node(slot)) {
-		lpm_replace_range(lpm_slots(slot), BIT(lpm_stride(slot)),
+		lpm_replace_range(t, lpm_slots(slot), BIT(lpm_stride(slot)),
 				  from, to);
 	} else if (lpm_is_tail(slot)) {
 		if (e->cover == from)
-			WRITE_ONCE(e->cover, to);
+			lpm_set_cover(t, e, to);
 	} else if (e == from) {
 		lpm_set(slotp, (unsigned long)to);
 	}
 }
 
-static void lpm_replace_range(unsigned long *slots, u32 n,
-			      struct lpm_elem *from, struct lpm_elem *to)
+static void lpm_replace_range(struct extmap_lpm *t, unsigned long *slots,
+			      u32 n, struct lpm_elem *from,
+			      struct lpm_elem *to)
 {
 	u32 i;
 
 	for (i = 0; i < n; i++)
-		lpm_replace(&slots[i], from, to);
+		lpm_replace(t, &slots[i], from, to);
 }
 
 /*
@@ -624,7 +681,7 @@ static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
 				       &n->slots[nib_old] >= range &&
 				       &n->slots[nib_old] < range + count);
 			if (!err)
-				lpm_replace_range(range, count, parent, p);
+				lpm_replace_range(t, range, count, parent, p);
 			break;
 		}
 		if (old->prefixlen <= pos + LPM_STRIDE || nib_old != nib_p) {
@@ -748,7 +805,7 @@ static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
 	lpm_locate(t, p->data, p->prefixlen, &pl);
 	parent = lpm_parent(t, p, &pl);
 	if (pl.slots) {
-		lpm_replace_range(pl.slots, pl.n, parent, p);
+		lpm_replace_range(t, pl.slots, pl.n, parent, p);
 	} else if (lpm_is_tail(*pl.tailp)) {
 		err = lpm_split(t, pl.tailp, pl.pos, p, parent);
 		if (err)
@@ -772,7 +829,7 @@ static void lpm_swap(struct extmap_lpm *t, struct lpm_elem *old,
 
 	lpm_locate(t, old->data, old->prefixlen, &pl);
 	if (pl.slots) {
-		lpm_replace_range(pl.slots, pl.n, old, new);
+		lpm_replace_range(t, pl.slots, pl.n, old, new);
 	} else {
 		new->cover = old->cover;
 		lpm_set(pl.tailp, lpm_tail_slot(new, pl.pos));
@@ -781,35 +838,53 @@ static void lpm_swap(struct extmap_lpm *t, struct lpm_elem *old,
 	kfree_rcu(old, rcu);
 }
 
+/* A plain slot's prefix length; -1 for no prefix, shorter than any. */
+static int lpm_slot_len(unsigned long slot)
+{
+	struct lpm_elem *e = lpm_ptr(slot);
+
+	return e ? e->prefixlen : -1;
+}
+
 /*
- * If node @n gives one answer only, whatever the address (all its slots
- * alike, or one tail and all other slots its cover), set *@answer to it.
+ * If node @n gives one answer only, whatever the address, set *@answer to
+ * it: all its slots alike; or one prefix, a tail or in slots of its own,
+ * with the answer around it, *@cover, in all the others.  That prefix
+ * comes back as a tail, as it would have been had it come alone.
  */
-static bool lpm_node_single(unsigned long node, unsigned long *answer)
+static bool lpm_node_single(unsigned long node, unsigned long *answer,
+			    struct lpm_elem **cover)
 {
 	const unsigned long *slots = lpm_slots(node);
-	unsigned long slot, tail = 0, fill = slots[0];
+	unsigned long a = slots[0], b = a;
 	u32 n = BIT(lpm_stride(node)), i;
 
 	for (i = 0; i < n; i++) {
-		slot = slots[i];
-		if (lpm_is_node(slot) || (lpm_is_tail(slot) && tail))
+		if (lpm_is_node(slots[i]))
 			return false;
-		if (lpm_is_tail(slot))
-			tail = slot;
+		if (slots[i] == a || slots[i] == b)
+			continue;
+		if (a != b)
+			return false;		/* a third answer */
+		b = slots[i];
 	}
-	if (!tail) {
-		*answer = fill;
-		for (i = 1; i < n; i++)
-			if (slots[i] != fill)
-				return false;
+	*answer = a;
+	if (a == b)
 		return true;
-	}
-	fill = (unsigned long)((struct lpm_elem *)lpm_ptr(tail))->cover;
-	for (i = 0; i < n; i++)
-		if (slots[i] != tail && slots[i] != fill)
+	/* The prefix in @a, the answer around it in @b. */
+	if (lpm_is_tail(b) ||
+	    (!lpm_is_tail(a) && lpm_slot_len(a) < lpm_slot_len(b)))
+		swap(a, b);
+	if (lpm_is_tail(b))
+		return false;			/* two tails */
+	*cover = lpm_ptr(b);
+	if (lpm_is_tail(a)) {
+		if (((struct lpm_elem *)lpm_ptr(a))->cover != *cover)
 			return false;
-	*answer = tail;
+	} else if (lpm_slot_len(b) >= lpm_slot_len(a)) {
+		return false;			/* two halves */
+	}
+	*answer = (unsigned long)lpm_ptr(a) | LPM_TAG_TAIL;
 	return true;
 }
 
@@ -821,14 +896,18 @@ static bool lpm_node_single(unsigned long node, unsigned long *answer)
 static void lpm_collapse(struct extmap_lpm *t, struct lpm_place *pl)
 {
 	unsigned long answer, node;
+	struct lpm_elem *e, *cover;
 
 	while (pl->depth--) {
 		node = *pl->path[pl->depth];
-		if (!lpm_node_single(node, &answer))
+		if (!lpm_node_single(node, &answer, &cover))
 			return;
-		if (lpm_is_tail(answer))
-			answer = lpm_tail_slot(lpm_ptr(answer),
-					       pl->start[pl->depth]);
+		if (lpm_is_tail(answer)) {
+			e = lpm_ptr(answer);
+			if (e->cover != cover)
+				lpm_set_cover(t, e, cover);
+			answer = lpm_tail_slot(e, pl->start[pl->depth]);
+		}
 		lpm_set(pl->path[pl->depth], answer);
 		lpm_node_free(t, node);
 	}
@@ -843,7 +922,7 @@ static void lpm_remove(struct extmap_lpm *t, struct lpm_elem *p)
 	parent = lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
 	lpm_locate(t, p->data, p->prefixlen, &pl);
 	if (pl.slots)
-		lpm_replace_range(pl.slots, pl.n, p, parent);
+		lpm_replace_range(t, pl.slots, pl.n, p, parent);
 	else
 		lpm_set(pl.tailp, (unsigned long)p->cover);
 	lpm_collapse(t, &pl);

@@ -12,7 +12,10 @@
  * runs the operations from a BPF program instead of bpf(2).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <time.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -20,6 +23,7 @@
 #include "util.h"
 #include "progs/lpm_common.h"
 #include "lpm_diff.skel.h"
+#include "lpm_race.skel.h"
 
 #define MAX_DATA	16
 #define LPM_KEY(ds)	(4 + (ds))
@@ -415,7 +419,7 @@ static struct lpm_key key4(__u32 prefixlen, __u8 a, __u8 b, __u8 c, __u8 d)
  * another address.  fdinfo's memlock (map_mem_usage, 6.6 on) shows each
  * build, the one insert after which the map takes less memory, and each
  * collapse, the delete that frees the wide node; and that every round
- * ends with the memory it began with.
+ * ends with the memory it began with, as if the block had never been.
  */
 #define RACE_ROUNDS	6
 #define RACE_READERS	2
@@ -481,7 +485,7 @@ static unsigned long long race_memlock(int fd)
 static int race_write(int fd, uint64_t *seed, int *built, int *collapsed)
 {
 	static struct lpm_key keys[4096];
-	unsigned long long empty = 0, before;
+	unsigned long long empty = race_memlock(fd), before;
 	bool widened, narrowed;
 	__u64 v;
 	__u32 i;
@@ -509,8 +513,6 @@ static int race_write(int fd, uint64_t *seed, int *built, int *collapsed)
 		}
 		*collapsed += narrowed;
 		/* The /20 alone again: nothing of the round is left over. */
-		if (!round)
-			empty = race_memlock(fd);
 		CHECK(race_memlock(fd) == empty, "round %d: memlock %llu, was %llu",
 		      round, race_memlock(fd), empty);
 	}
@@ -573,6 +575,92 @@ static int lpm_wide_node_race(void)
 	      "%d rounds, %d wide node builds, %d collapses seen",
 	      RACE_ROUNDS, built, collapsed);
 	return TAP_PASS;
+}
+
+/*
+ * A lookup overtaken by updates on its own CPU: lpm_race.bpf.c's reader
+ * runs in a loop on CPU 0 and its writer in the cpu-clock timer interrupt
+ * of CPU 0, every 50 us, inserting or deleting two prefixes at a time.
+ * An interrupt that comes between the reader's read of the tail
+ * 10.1.1.0/24's slot and its read of the tail's cover leaves the reader
+ * with a slot the writer has replaced and a cover (10.1.0.0/18) that is
+ * right only in the tail's new, smaller range (lpm_set_cover() tells why).
+ * Every answer must be 10/8's.
+ */
+#define COVER_RACE_SECONDS	6
+#define COVER_RACE_PERIOD_NS	50000
+
+static int cover_race_run(struct lpm_race *skel)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run, .repeat = 16);
+	struct bpf_link *link;
+	time_t end;
+	char pkt[64] = {};
+	AUTO_FD perf = -1;
+
+	run.data_in = pkt;
+	run.data_size_in = sizeof(pkt);
+	perf = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
+			 COVER_RACE_PERIOD_NS, 0);
+	CHECK(perf >= 0, "perf_event_open(cpu-clock): %s", tap_errname(errno));
+	link = bpf_program__attach_perf_event(skel->progs.lpm_race_writer, perf);
+	CHECK(link, "attach perf_event: %s", tap_errname(errno));
+	end = time(NULL) + COVER_RACE_SECONDS;
+	while (time(NULL) < end) {
+		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.lpm_race_reader),
+					   &run)) {
+			tap_diag("test_run: %s", tap_errname(errno));
+			break;
+		}
+	}
+	bpf_link__destroy(link);
+	return time(NULL) < end ? TAP_FAIL : TAP_PASS;
+}
+
+static int lpm_cover_race(void)
+{
+	struct lpm_key k8 = race_key(8, 0x0a000000);
+	struct lpm_key k24 = race_key(24, 0x0a010100);
+	__u64 v8 = LPM_RACE_VALUE_8, v24 = LPM_RACE_VALUE_24;
+	cpu_set_t cpu0, saved;
+	struct lpm_race *skel;
+	int ret = TAP_FAIL, fd;
+
+	skel = lpm_race__open();
+	CHECK(skel, "open: %s", tap_errname(errno));
+	if (extmap_bpf_object_prepare(skel->obj, NULL) != 1 ||
+	    lpm_race__load(skel)) {
+		tap_diag("prepare or load failed: %s", tap_errname(errno));
+		goto out;
+	}
+	fd = bpf_map__fd(skel->maps.race_lpm);
+	if (bpf_map_update_elem(fd, &k8, &v8, BPF_NOEXIST) ||
+	    bpf_map_update_elem(fd, &k24, &v24, BPF_NOEXIST)) {
+		tap_diag("update: %s", tap_errname(errno));
+		goto out;
+	}
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_getaffinity(0, sizeof(saved), &saved) ||
+	    sched_setaffinity(0, sizeof(cpu0), &cpu0)) {
+		tap_diag("sched_setaffinity: %s", tap_errname(errno));
+		goto out;
+	}
+	ret = cover_race_run(skel);
+	sched_setaffinity(0, sizeof(saved), &saved);
+	tap_diag("%llu lookups, %llu writer turns; %llu wrong answers (last %llu), %llu failed updates (last %lld)",
+		 (unsigned long long)skel->bss->lookups,
+		 (unsigned long long)skel->bss->rounds,
+		 (unsigned long long)skel->bss->wrong,
+		 (unsigned long long)skel->bss->wrong_value,
+		 (unsigned long long)skel->bss->write_errors,
+		 (long long)skel->bss->write_error);
+	if (skel->bss->wrong || skel->bss->write_errors ||
+	    skel->bss->rounds < 100)
+		ret = TAP_FAIL;
+out:
+	lpm_race__destroy(skel);
+	return ret;
 }
 
 /* Flags, bad keys and a full map: the same errnos as LPM_TRIE. */
@@ -774,6 +862,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lpm_dense_ipv4_large_map),
 	TAP_CASE(lpm_dense_ipv6),
 	TAP_CASE(lpm_wide_node_race),
+	TAP_CASE(lpm_cover_race),
 	TAP_CASE(lpm_from_bpf),
 };
 

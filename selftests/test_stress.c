@@ -193,19 +193,6 @@ static void *user_thread(void *arg)
 	return NULL;
 }
 
-static int perf_open(__u32 type, __u64 config, __u64 period, int cpu)
-{
-	struct perf_event_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = type;
-	a.config = config;
-	a.sample_period = period;
-	a.disabled = 0;
-	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-}
-
 static const char *kind_name[] = { "array", "hash", "lpm" };
 
 static int create_map(int kind, __u32 max)

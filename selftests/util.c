@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/perf_event.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -367,4 +368,17 @@ int ext_val_maps_create(int *arr, int *hash)
 		return -1;
 	}
 	return 0;
+}
+
+int perf_open(__u32 type, __u64 config, __u64 period, int cpu)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = type;
+	a.config = config;
+	a.sample_period = period;
+	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1,
+			    PERF_FLAG_FD_CLOEXEC);
 }

@@ -74,6 +74,12 @@ int pin_dir_create(char *path, size_t sz, const char *test);
 /* Remove it and everything in it. */
 void pin_dir_remove(const char *path);
 
+/*
+ * perf_event_open() of a sampling event on @cpu, for all tasks, enabled:
+ * an fd to attach a perf_event program to, or -1 and errno.
+ */
+int perf_open(__u32 type, __u64 config, __u64 period, int cpu);
+
 /* Fill @buf with @len bytes derived from @seed. */
 void fill_pattern(void *buf, size_t len, uint64_t seed);
 
