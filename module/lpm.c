@@ -33,8 +33,8 @@
  * Lookups take no lock.  Writers hold the map's lock and change the trie
  * one word at a time, each store taking one range from its old answer to
  * its new one; new nodes are filled in before they are linked in, and a
- * lookup that answers with a tail's ->cover starts again if a cover
- * changed meanwhile (see lpm_set_cover()).  A lookup racing an update
+ * lookup that reads more than one changing thing starts again if the map
+ * changed meanwhile (see lpm_seq_bump()).  A lookup racing an update
  * therefore returns the old answer or the new one.
  * Elements and nodes are freed after an RCU grace period, so a program
  * holding a value keeps valid memory, never reused for another prefix.
@@ -104,7 +104,7 @@ static bool lpm_packed_tails __ro_after_init;
 struct extmap_lpm {
 	struct bpf_map map;
 	unsigned long *direct;		/* 1 << direct_bits slots */
-	u32 cover_seq;			/* see lpm_set_cover() */
+	u32 seq;			/* see lpm_seq_bump() */
 	struct lpm_elem __rcu **buckets;
 	raw_spinlock_t lock;
 	int __percpu *busy;		/* see lpm_enter() */
@@ -294,42 +294,54 @@ static bool lpm_tail_match(unsigned long slot, const struct lpm_elem *e,
 }
 
 /*
- * Covers change in place: lpm_replace() keeps a tail's answer around it
- * right as prefixes come and go, and lpm_collapse() makes a prefix a tail
- * again.  That is right for a lookup that read the tail's slot as it is
- * now.  One that read it earlier may hold it for a larger range: a split
- * moves a tail down into a new node, keeping its cover, and a prefix that
- * later covers only the new, smaller range becomes its cover, which is no
- * answer for the rest of the old range.  So every change of a cover first
- * moves ->cover_seq, and a lookup about to return a cover starts again if
- * the count moved since it began.  Like a seqcount, except that a lookup
- * never waits for the update to end: it may have interrupted that update
- * on its own CPU, where nothing changes under it.
+ * A lookup that reads more than one changing thing may see them at
+ * different times, and two updates between its reads can give it an
+ * answer that was never right:
+ *
+ *  - covers change in place: lpm_replace() keeps a tail's answer around
+ *    it right as prefixes come and go, for the range the tail has now.  A
+ *    lookup that read the tail's slot earlier may hold it for a larger
+ *    range: a split moves a tail down into a new node, keeping its cover,
+ *    and a prefix that later covers only the new, smaller range becomes
+ *    its cover, which is no answer for the rest of the old range;
+ *  - a lookup with a prefix length below the maximum probes the hash table
+ *    for one length after the other: a longer prefix added after its probe
+ *    and a shorter one deleted before its probe leave it with a third.
+ *
+ * So every change of a cover or of the set of prefixes first moves
+ * ->seq, and such a lookup starts again if the count moved since it
+ * began.  Like a seqcount, except that a lookup never waits for an update
+ * to end: it may have interrupted that update on its own CPU, where
+ * nothing changes under it.
  */
-static void lpm_set_cover(struct extmap_lpm *t, struct lpm_elem *e,
-			  struct lpm_elem *cover)
+static void lpm_seq_bump(struct extmap_lpm *t)
 {
 	/* A lookup that reads the new count sees what came before it ... */
 	smp_wmb();
-	WRITE_ONCE(t->cover_seq, t->cover_seq + 1);
-	/* ... and before the cover: see lpm_cover_changed(). */
+	WRITE_ONCE(t->seq, t->seq + 1);
+	/* ... and it comes before the change: see lpm_seq_moved(). */
 	smp_wmb();
-	WRITE_ONCE(e->cover, cover);
 }
 
-static __always_inline u32 lpm_cover_seq(const struct extmap_lpm *t)
+static __always_inline u32 lpm_seq(const struct extmap_lpm *t)
 {
-	/* Before the slots the lookup then reads. */
-	return smp_load_acquire(&t->cover_seq);
+	/* Before what the lookup then reads. */
+	return smp_load_acquire(&t->seq);
 }
 
-/* Did a cover change since @seq was read? */
-static __always_inline bool lpm_cover_changed(const struct extmap_lpm *t,
-					      u32 seq)
+/* Did the map change since @seq was read? */
+static __always_inline bool lpm_seq_moved(const struct extmap_lpm *t, u32 seq)
 {
-	/* A cover read new was counted: pairs with lpm_set_cover(). */
+	/* A change read was counted: pairs with lpm_seq_bump(). */
 	smp_rmb();
-	return unlikely(READ_ONCE(t->cover_seq) != seq);
+	return unlikely(READ_ONCE(t->seq) != seq);
+}
+
+static void lpm_set_cover(struct extmap_lpm *t, struct lpm_elem *e,
+			  struct lpm_elem *cover)
+{
+	lpm_seq_bump(t);
+	WRITE_ONCE(e->cover, cover);
 }
 
 /*
@@ -344,7 +356,7 @@ static struct lpm_elem *lpm_find4(const struct extmap_lpm *t, const u8 *data)
 	unsigned long slot;
 
 again:
-	seq = lpm_cover_seq(t);
+	seq = lpm_seq(t);
 	shift = 32 - t->direct_bits;
 	slot = READ_ONCE(t->direct[addr >> shift]);
 	while (lpm_is_node(slot)) {
@@ -358,7 +370,7 @@ again:
 	if (!lpm_is_tail(slot) || lpm_tail_match4(slot, e, addr))
 		return e;
 	cover = READ_ONCE(e->cover);
-	if (lpm_cover_changed(t, seq))
+	if (lpm_seq_moved(t, seq))
 		goto again;
 	return cover;
 }
@@ -371,7 +383,7 @@ static struct lpm_elem *lpm_find(const struct extmap_lpm *t, const u8 *data)
 	u32 pos, seq;
 
 again:
-	seq = lpm_cover_seq(t);
+	seq = lpm_seq(t);
 	slot = READ_ONCE(t->direct[lpm_direct_index(t, data)]);
 	pos = t->direct_bits;
 	while (lpm_is_node(slot)) {
@@ -384,7 +396,7 @@ again:
 	if (!lpm_is_tail(slot) || lpm_tail_match(slot, e, data))
 		return e;
 	cover = READ_ONCE(e->cover);
-	if (lpm_cover_changed(t, seq))
+	if (lpm_seq_moved(t, seq))
 		goto again;
 	return cover;
 }
@@ -421,16 +433,20 @@ static struct lpm_elem *lpm_find_exact(const struct extmap_lpm *t,
 static struct lpm_elem *lpm_find_upto(const struct extmap_lpm *t,
 				      const u8 *data, int len)
 {
-	struct lpm_elem *e;
+	struct lpm_elem *e = NULL;
+	int l;
+	u32 seq;
 
-	for (; len >= 0; len--) {
-		if (!READ_ONCE(t->len_count[len]))
-			continue;
-		e = lpm_find_exact(t, data, len);
-		if (e)
-			return e;
+again:
+	seq = lpm_seq(t);
+	for (l = len; l >= 0 && !e; l--)
+		if (READ_ONCE(t->len_count[l]))
+			e = lpm_find_exact(t, data, l);
+	if (lpm_seq_moved(t, seq)) {
+		e = NULL;
+		goto again;
 	}
-	return NULL;
+	return e;
 }
 
 static void lpm_hash_add(struct extmap_lpm *t, struct lpm_elem *e)
@@ -438,6 +454,7 @@ static void lpm_hash_add(struct extmap_lpm *t, struct lpm_elem *e)
 	struct lpm_elem __rcu **head = lpm_bucket(t, e->data, e->prefixlen);
 
 	RCU_INIT_POINTER(e->hnext, rcu_dereference_protected(*head, 1));
+	lpm_seq_bump(t);
 	rcu_assign_pointer(*head, e);
 	t->len_count[e->prefixlen]++;
 	t->count++;
@@ -452,6 +469,7 @@ static void lpm_hash_replace(struct extmap_lpm *t, struct lpm_elem *old,
 
 	while (rcu_dereference_protected(*link, 1) != old)
 		link = &rcu_dereference_protected(*link, 1)->hnext;
+	lpm_seq_bump(t);
 	if (new) {
 		RCU_INIT_POINTER(new->hnext, next);
 		rcu_assign_pointer(*link, new);

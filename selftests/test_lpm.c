@@ -577,19 +577,18 @@ static int lpm_wide_node_race(void)
 }
 
 /*
- * A lookup overtaken by updates on its own CPU: lpm_race.bpf.c's reader
+ * Lookups overtaken by updates on their own CPU: lpm_race.bpf.c's reader
  * runs in a loop on CPU 0 and its writer in the cpu-clock timer interrupt
- * of CPU 0, every 50 us, inserting or deleting two prefixes at a time.
- * An interrupt that comes between the reader's read of the tail
- * 10.1.1.0/24's slot and its read of the tail's cover leaves the reader
- * with a slot the writer has replaced and a cover (10.1.0.0/18) that is
- * right only in the tail's new, smaller range (lpm_set_cover() tells why).
- * Every answer must be 10/8's.
+ * of CPU 0, every 50 us, inserting and deleting prefixes in turns.  An
+ * interrupt that comes between two reads of one lookup (a tail's slot and
+ * its cover; the probes of two prefix lengths) changes the map twice
+ * under it (lpm_seq_bump() tells why that matters): every answer must
+ * still be one the map gave before or after.
  */
-#define COVER_RACE_SECONDS	6
-#define COVER_RACE_PERIOD_NS	50000
+#define INTR_SECONDS	6
+#define INTR_PERIOD_NS	50000
 
-static int cover_race_run(struct lpm_race *skel)
+static int lookup_interrupted_run(struct lpm_race *skel)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, run, .repeat = 16);
 	struct bpf_link *link;
@@ -600,11 +599,11 @@ static int cover_race_run(struct lpm_race *skel)
 	run.data_in = pkt;
 	run.data_size_in = sizeof(pkt);
 	perf = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
-			 COVER_RACE_PERIOD_NS, 0);
+			 INTR_PERIOD_NS, 0);
 	CHECK(perf >= 0, "perf_event_open(cpu-clock): %s", tap_errname(errno));
 	link = bpf_program__attach_perf_event(skel->progs.lpm_race_writer, perf);
 	CHECK(link, "attach perf_event: %s", tap_errname(errno));
-	end = time(NULL) + COVER_RACE_SECONDS;
+	end = time(NULL) + INTR_SECONDS;
 	while (time(NULL) < end) {
 		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.lpm_race_reader),
 					   &run)) {
@@ -616,11 +615,13 @@ static int cover_race_run(struct lpm_race *skel)
 	return time(NULL) < end ? TAP_FAIL : TAP_PASS;
 }
 
-static int lpm_cover_race(void)
+static int lpm_lookup_interrupted(void)
 {
 	struct lpm_key k8 = race_key(8, 0x0a000000);
 	struct lpm_key k24 = race_key(24, 0x0a010100);
+	struct lpm_key k2_16 = race_key(16, 0x0a020000);
 	__u64 v8 = LPM_RACE_VALUE_8, v24 = LPM_RACE_VALUE_24;
+	__u64 v2_16 = LPM_RACE_VALUE_2_16;
 	cpu_set_t cpu0, saved;
 	struct lpm_race *skel;
 	int ret = TAP_FAIL, fd;
@@ -634,7 +635,8 @@ static int lpm_cover_race(void)
 	}
 	fd = bpf_map__fd(skel->maps.race_lpm);
 	if (bpf_map_update_elem(fd, &k8, &v8, BPF_NOEXIST) ||
-	    bpf_map_update_elem(fd, &k24, &v24, BPF_NOEXIST)) {
+	    bpf_map_update_elem(fd, &k24, &v24, BPF_NOEXIST) ||
+	    bpf_map_update_elem(fd, &k2_16, &v2_16, BPF_NOEXIST)) {
 		tap_diag("update: %s", tap_errname(errno));
 		goto out;
 	}
@@ -645,7 +647,7 @@ static int lpm_cover_race(void)
 		tap_diag("sched_setaffinity: %s", tap_errname(errno));
 		goto out;
 	}
-	ret = cover_race_run(skel);
+	ret = lookup_interrupted_run(skel);
 	sched_setaffinity(0, sizeof(saved), &saved);
 	tap_diag("%llu lookups, %llu writer turns; %llu wrong answers (last %llu), %llu failed updates (last %lld)",
 		 (unsigned long long)skel->bss->lookups,
@@ -863,7 +865,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lpm_dense_ipv4_large_map),
 	TAP_CASE(lpm_dense_ipv6),
 	TAP_CASE(lpm_wide_node_race),
-	TAP_CASE(lpm_cover_race),
+	TAP_CASE(lpm_lookup_interrupted),
 	TAP_CASE(lpm_from_bpf),
 };
 

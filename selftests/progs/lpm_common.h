@@ -29,15 +29,18 @@ struct lpm_op {
 };
 
 /*
- * lpm_race.bpf.c: a lookup interrupted by updates.  The map holds 10/8
- * and 10.1.1/24 throughout; the interrupt adds 10.1.128/17 and 10.1.0/18,
- * or takes them away again.  10.1.64.1, which the reader looks up, is in
- * none of those but 10/8.
+ * lpm_race.bpf.c: lookups interrupted by updates.  The map holds 10/8 and
+ * 10.1.1/24 throughout.  The interrupt adds 10.1.128/17 and 10.1.0/18, or
+ * takes them away again; 10.1.64.1 is in none of those but 10/8.  It also
+ * swaps 10.2/16 for 10.2.3/24 (adding the /24 first), or back: 10.2.3.4
+ * is always in one of them at least.
  */
 #define LPM_RACE_VALUE_8	8	/* 10.0.0.0/8 */
 #define LPM_RACE_VALUE_24	24	/* 10.1.1.0/24 */
 #define LPM_RACE_VALUE_17	17	/* 10.1.128.0/17 */
 #define LPM_RACE_VALUE_18	18	/* 10.1.0.0/18 */
+#define LPM_RACE_VALUE_2_16	216	/* 10.2.0.0/16 */
+#define LPM_RACE_VALUE_2_24	224	/* 10.2.3.0/24 */
 #define LPM_RACE_LOOKUPS	256	/* per program run */
 
 #endif
