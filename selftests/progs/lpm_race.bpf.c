@@ -62,24 +62,22 @@ int lpm_race_reader(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-static void add(struct lpm_key4 *key, __u64 value)
+static void note(long err)
 {
-	long err = bpf_map_update_elem(&race_lpm, key, &value, BPF_NOEXIST);
-
 	if (err) {
 		write_errors++;
 		write_error = err;
 	}
 }
 
+static void add(struct lpm_key4 *key, __u64 value)
+{
+	note(bpf_map_update_elem(&race_lpm, key, &value, BPF_NOEXIST));
+}
+
 static void del(struct lpm_key4 *key)
 {
-	long err = bpf_map_delete_elem(&race_lpm, key);
-
-	if (err) {
-		write_errors++;
-		write_error = err;
-	}
+	note(bpf_map_delete_elem(&race_lpm, key));
 }
 
 SEC("perf_event")
