@@ -8,6 +8,11 @@
  * the module unloads; the test then loads it again from
  * $EXTMAP_ROOT/build/$(uname -r)/extmap.ko, since later tests need it.
  *
+ * A map type in a module of its own, the benchmark's floor type
+ * (build/<release>/bench/extmap_floor.ko), works the same way: its map
+ * holds that module, which holds extmap.ko, and once the map is gone the
+ * module unloads and its type is no longer listed.
+ *
  * The program in (c) is assembled here: a socket filter that looks up
  * index 0 of the map, adds 1 to the u64 there and returns the new value,
  * so that BPF_PROG_TEST_RUN shows the map still works with no fd to it.
@@ -31,17 +36,26 @@ static void cleanup_pins(void)
 		pin_dir_remove(pindir);
 }
 
-static bool module_loaded(void)
+/* The benchmark's floor type (bench/kmod/): a map type in its own module. */
+#define TYPE_MODULE	"extmap_floor"
+#define TYPE_NAME	"bench_floor"
+
+static bool module_loaded(const char *name)
 {
-	return access("/sys/module/" MODULE_NAME, F_OK) == 0;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
 }
 
-static long module_refcnt(void)
+static long module_refcnt(const char *name)
 {
-	char buf[32] = "";
-	FILE *f = fopen("/sys/module/" MODULE_NAME "/refcnt", "re");
+	char path[PATH_MAX], buf[32] = "";
 	long n = -1;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	f = fopen(path, "re");
 	if (f) {
 		if (fgets(buf, sizeof(buf), f))
 			n = strtol(buf, NULL, 10);
@@ -50,17 +64,17 @@ static long module_refcnt(void)
 	return n;
 }
 
-static int try_unload(void)
+static int try_unload(const char *name)
 {
-	return (int)syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK);
+	return (int)syscall(SYS_delete_module, name, O_NONBLOCK);
 }
 
 /* The module must refuse to go, and still be there afterwards. */
 static int check_unload_refused(void)
 {
-	tap_diag("module refcnt %ld", module_refcnt());
-	CHECK_ERRNO(try_unload(), EWOULDBLOCK);
-	CHECK(module_loaded(), "module gone after a refused unload");
+	tap_diag("module refcnt %ld", module_refcnt(MODULE_NAME));
+	CHECK_ERRNO(try_unload(MODULE_NAME), EWOULDBLOCK);
+	CHECK(module_loaded(MODULE_NAME), "module gone after a refused unload");
 	CHECK(access(EXTMAP_DEV, F_OK) == 0, "%s gone", EXTMAP_DEV);
 	return TAP_PASS;
 }
@@ -234,47 +248,60 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static int unloads_after_last_user(void)
+/*
+ * Unload @name once its last user is gone: maps and programs are freed
+ * from workqueues and RCU callbacks after their last reference, so give
+ * that up to 15 s.
+ */
+static int unload_when_unused(const char *name)
 {
-	int i, e = 0;
-	bool done = false;
+	int i, err, e;
 
-	CHECK(module_loaded(), "module not loaded before unloading");
-	/* Maps and programs are freed from workqueues and RCU callbacks
-	 * after their last reference: give that up to 15 s. */
-	for (i = 0; i < 150 && !done; i++) {
-		if (try_unload() == 0) {
-			done = true;
-			break;
-		}
-		e = errno;
-		if (e != EWOULDBLOCK)
-			break;
+	CHECK(module_loaded(name), "%s not loaded before unloading", name);
+	for (i = 1; (err = try_unload(name)) && errno == EWOULDBLOCK && i < 150;
+	     i++)
 		sleep_ms(100);
-	}
-	CHECK(done, "delete_module: %s after %d tries (refcnt %ld); a map or "
-	      "program of this or an earlier test may still be alive",
-	      tap_errname(e), i + 1, module_refcnt());
-	tap_diag("unloaded after %d tries", i + 1);
-	CHECK(!module_loaded(), "/sys/module/%s still there", MODULE_NAME);
+	e = errno;
+	CHECK(!err, "delete_module(%s): %s after %d tries (refcnt %ld); a map "
+	      "or program of this or an earlier test may still be alive",
+	      name, tap_errname(e), i, module_refcnt(name));
+	tap_diag("%s unloaded after %d tries", name, i);
+	CHECK(!module_loaded(name), "/sys/module/%s still there", name);
 	return TAP_PASS;
 }
 
-static int reload_module(void)
+/* Load build/<release>/@rel_path; -errno, or 0. */
+static int load_module(const char *rel_path)
 {
 	char ko[PATH_MAX];
 	struct utsname u;
 	AUTO_FD fd = -1;
-	int i;
 
-	if (module_loaded())
-		return tap_skip_reason("module still loaded: not unloaded above");
-	CHECK_OK(uname(&u));
-	snprintf(ko, sizeof(ko), "%s/build/%s/extmap.ko", extmap_root(), u.release);
+	if (uname(&u))
+		return -errno;
+	snprintf(ko, sizeof(ko), "%s/build/%s/%s", extmap_root(), u.release,
+		 rel_path);
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
-		tap_diag("!!! COULD NOT RELOAD THE MODULE (%s: %s): every later "
-			 "test will fail !!!", ko, strerror(errno));
+	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+		return -errno;
+	return 0;
+}
+
+static int unloads_after_last_user(void)
+{
+	return unload_when_unused(MODULE_NAME);
+}
+
+static int reload_module(void)
+{
+	int i, err;
+
+	if (module_loaded(MODULE_NAME))
+		return tap_skip_reason("module still loaded: not unloaded above");
+	err = load_module("extmap.ko");
+	if (err) {
+		tap_diag("!!! COULD NOT RELOAD THE MODULE (%s): every later "
+			 "test will fail !!!", strerror(-err));
 		return TAP_FAIL;
 	}
 	/* devtmpfs creates the node asynchronously. */
@@ -290,7 +317,7 @@ static int works_after_reload(void)
 	__u64 v = 3;
 	__u32 k = 1;
 
-	if (!module_loaded())
+	if (!module_loaded(MODULE_NAME))
 		return tap_skip_reason("module not loaded");
 	fd = ext_create(EXTMAP_MAP_TYPE_HASH, 4, 8, 4, 0, "after_reload");
 	CHECK(fd >= 0, "create after reload: %s", tap_errname(errno));
@@ -302,10 +329,82 @@ static int works_after_reload(void)
 	return check_unload_refused();
 }
 
+/* ---- a map type in a module of its own ---- */
+
+static int floor_fd = -1;
+
+/* An IPv4 LPM key, the floor type's layout. */
+struct floor_key {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+static int type_module_registers(void)
+{
+	__u32 id;
+	int err;
+
+	err = load_module("bench/" TYPE_MODULE ".ko");
+	if (err == -ENOENT)
+		return tap_skip_reason("build/<release>/bench/%s.ko not built",
+				       TYPE_MODULE);
+	CHECK(!err, "load %s.ko: %s", TYPE_MODULE, strerror(-err));
+	CHECK_OK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id));
+	tap_diag("%s registered as type %#x", TYPE_NAME, id);
+	return TAP_PASS;
+}
+
+/* Its map holds the type's module, which holds extmap.ko. */
+static int type_module_held_by_map(void)
+{
+	struct floor_key k = { 24, { 10, 1, 2, 0 } };
+	__u64 v = 7;
+	__u32 id;
+
+	if (!module_loaded(TYPE_MODULE))
+		return tap_skip_reason("%s not loaded (above)", TYPE_MODULE);
+	CHECK_OK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id));
+	floor_fd = ext_create(id, sizeof(k), sizeof(v), 16, 0, "ref_floor");
+	CHECK(floor_fd >= 0, "create: %s", tap_errname(errno));
+	CHECK_OK(bpf_map_update_elem(floor_fd, &k, &v, BPF_ANY));
+	k.prefixlen = 32;
+	k.addr[3] = 3;
+	v = 0;
+	CHECK_OK(bpf_map_lookup_elem(floor_fd, &k, &v));
+	CHECK(v == 7, "lookup of 10.1.2.3 gave %llu, want 7",
+	      (unsigned long long)v);
+	tap_diag("%s refcnt %ld", TYPE_MODULE, module_refcnt(TYPE_MODULE));
+	CHECK_ERRNO(try_unload(TYPE_MODULE), EWOULDBLOCK);
+	CHECK_ERRNO(try_unload(MODULE_NAME), EWOULDBLOCK);
+	CHECK(module_loaded(TYPE_MODULE) && module_loaded(MODULE_NAME),
+	      "a module went away after a refused unload");
+	return TAP_PASS;
+}
+
+/* Once its last map is gone, the type's module unloads and the type goes. */
+static int type_module_unloads(void)
+{
+	__u32 id;
+
+	if (!module_loaded(TYPE_MODULE))
+		return tap_skip_reason("%s not loaded (above)", TYPE_MODULE);
+	if (floor_fd >= 0)
+		close(floor_fd);
+	floor_fd = -1;
+	if (unload_when_unused(TYPE_MODULE))
+		return TAP_FAIL;
+	CHECK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id) == -ENOENT,
+	      "type %s still listed", TYPE_NAME);
+	return TAP_PASS;
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(held_by_fd),
 	TAP_CASE(held_by_pin),
 	TAP_CASE(held_by_prog),
+	TAP_CASE(type_module_registers),
+	TAP_CASE(type_module_held_by_map),
+	TAP_CASE(type_module_unloads),
 	TAP_CASE(unloads_after_last_user),
 	TAP_CASE(reload_module),
 	TAP_CASE(works_after_reload),
@@ -314,7 +413,7 @@ static const struct tap_case cases[] = {
 int main(void)
 {
 	require_root_and_module();
-	if (!module_loaded())
+	if (!module_loaded(MODULE_NAME))
 		tap_bail("%s exists but /sys/module/%s does not", EXTMAP_DEV, MODULE_NAME);
 	if (bpffs_mounted()) {
 		if (pin_dir_create(pindir, sizeof(pindir), "module_ref"))
