@@ -10,7 +10,11 @@
  * Each figure is the median of several runs.  Writes two TSVs:
  *
  *   bench.tsv	workload  map_type  entries  ns_per_op
- *   mem.tsv	workload  map_type  entries  bytes	(fdinfo memlock)
+ *   mem.tsv	workload  map_type  entries  bytes  kernel_bytes
+ *
+ * where bytes is what the map reports (fdinfo memlock) and kernel_bytes
+ * how much MemFree dropped while it was created and loaded: what the map
+ * really took, slab rounding and whatever its report leaves out included.
  *
  * Absolute times under emulation mean little; the ratio between the two
  * map types of a workload, measured in one boot, is the result.
@@ -270,6 +274,53 @@ static unsigned long long memlock(int fd)
 	return v;
 }
 
+/* MemFree in /proc/meminfo, in bytes; -1 if unreadable. */
+static long long mem_free(void)
+{
+	long long kib = -1;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %lld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib < 0 ? -1 : kib << 10;
+}
+
+/*
+ * MemFree once it holds still: what updates replace is freed after an RCU
+ * grace period.  Two readings 200 ms apart within 256 KiB, or 5 s at most.
+ * Pages on the per-CPU free lists do not count as free, so this resolves
+ * a few MiB at best: enough for maps of a million entries.
+ */
+static long long mem_free_settled(void)
+{
+	long long prev = mem_free(), cur = prev;
+	int i;
+
+	for (i = 0; i < 25; i++) {
+		usleep(200000);
+		cur = mem_free();
+		if (llabs(cur - prev) < 256 << 10)
+			break;
+		prev = cur;
+	}
+	return cur;
+}
+
+/* After a pair's maps are gone: wait until MemFree is back to @before. */
+static void mem_free_wait(long long before)
+{
+	int i;
+
+	for (i = 0; i < 150 && mem_free() < before - (16LL << 20); i++)
+		usleep(100000);
+}
+
 static FILE *out_ops, *out_mem;
 
 static void report(const char *workload, const char *op, const char *type,
@@ -292,6 +343,7 @@ struct side {
 static void side_open(struct side *sd, const struct workload *w,
 		      const struct impl *impl, const struct keyset *ks, __u32 n)
 {
+	long long free0 = mem_free_settled();
 	__u64 value = 1;
 	double t0;
 	__u32 i;
@@ -311,8 +363,8 @@ static void side_open(struct side *sd, const struct workload *w,
 		}
 	}
 	report(w->name, "load", impl->name, n, (now_ns() - t0) / ks->n_insert);
-	fprintf(out_mem, "%s\t%s\t%u\t%llu\n", w->name, impl->name, n,
-		memlock(fd));
+	fprintf(out_mem, "%s\t%s\t%u\t%llu\t%lld\n", w->name, impl->name, n,
+		memlock(fd), free0 - mem_free_settled());
 
 	sd->skel = bench__open();
 	if (!sd->skel || bpf_map__reuse_fd(sd->skel->maps.target, fd) ||
@@ -350,6 +402,7 @@ static void time_both(struct side sd[2], const char *workload, const char *op,
 static void bench_pair(const struct workload *w, const struct keyset *ks,
 		       __u32 n)
 {
+	long long free0 = mem_free_settled();
 	struct side sd[2];
 	int i;
 	__u32 k;
@@ -367,6 +420,8 @@ static void bench_pair(const struct workload *w, const struct keyset *ks,
 	time_both(sd, w->name, "update", n);
 	for (i = 0; i < 2; i++)
 		bench__destroy(sd[i].skel);
+	/* So that the next pair's memory readings do not see these freed. */
+	mem_free_wait(free0);
 }
 
 static void usage(const char *prog)
@@ -405,7 +460,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(out_ops, "workload\tmap_type\tentries\tns_per_op\n");
-	fprintf(out_mem, "workload\tmap_type\tentries\tbytes\n");
+	fprintf(out_mem, "workload\tmap_type\tentries\tbytes\tkernel_bytes\n");
 
 	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
 		const struct workload *w = &workloads[wi];
