@@ -202,7 +202,8 @@ static const struct workload workloads[] = {
 	/*
 	 * Not one of extmap's map types: bench/kmod/extmap_floor.c reads the
 	 * slot of a table as large as lpm's and nothing more, which bounds
-	 * what any lookup can gain on LPM_TRIE here.
+	 * what an lpm lookup, which starts with that read, can gain on
+	 * LPM_TRIE here.
 	 */
 	{ "floor", 8, { "EXTMAP_BENCH_FLOOR", BENCH_FLOOR_TYPE, 0 }, LPM_TRIE,
 	  gen_route },

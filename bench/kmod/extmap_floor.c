@@ -6,12 +6,11 @@
  * Its lookup reads one word, the slot of a flat table that the address's
  * first bits index, sized as the lpm type's table (16 bits, 20 for maps
  * of more than 64Ki entries), and returns the map's only value if some
- * prefix covers that slot.  That is a table cut at the table's width:
- * wrong for every address under a longer prefix.  An lpm lookup reads the
- * same slot first, and any structure that answers right reads at least
- * one word as large a table holds, so what this costs, next to
- * LPM_TRIE in the same boot, bounds how much faster than LPM_TRIE any
- * lookup can be under the emulator that runs the benchmark.
+ * prefix covers that slot: the answers of a table cut at its width, wrong
+ * for every address under a longer prefix.  An lpm lookup starts with the
+ * same read, so what this costs, next to LPM_TRIE in the same boot, is how
+ * much faster than LPM_TRIE an lpm lookup could be, under the emulator
+ * that runs the benchmark, if it did nothing else.
  *
  * It is also a map type in a module of its own, built against extmap.ko's
  * exported interface as any other would be.
