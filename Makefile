@@ -16,8 +16,9 @@
 #   make bench           time each extmap type against its kernel counterpart
 #   make clean
 #
-# Everything is built under build/: build/<kernel release>/extmap.ko,
-# build/lib/libextmap.a, build/extmapctl, build/selftests/.
+# Everything is built under build/: build/<kernel release>/extmap.ko (and
+# the test and benchmark modules in kmod/ and bench/ beside it),
+# build/lib/libextmap.a, build/extmapctl, build/selftests/, build/bench/.
 
 SRCTREE  := $(CURDIR)
 BUILD    := $(SRCTREE)/build

@@ -313,12 +313,17 @@ static long long mem_free_settled(void)
 	return cur;
 }
 
-/* After a pair's maps are gone: wait until MemFree is back to @before. */
+/*
+ * After a pair's maps are gone: wait until MemFree is back to @before, so
+ * that their freeing, from a workqueue after an RCU grace period, does not
+ * overlap the next pair's readings; 5 s at most, as pages a small map
+ * gave back may stay on the per-CPU lists.
+ */
 static void mem_free_wait(long long before)
 {
 	int i;
 
-	for (i = 0; i < 150 && mem_free() < before - (16LL << 20); i++)
+	for (i = 0; i < 50 && mem_free() < before - (1LL << 20); i++)
 		usleep(100000);
 }
 
@@ -403,7 +408,7 @@ static void time_both(struct side sd[2], const char *workload, const char *op,
 static void bench_pair(const struct workload *w, const struct keyset *ks,
 		       __u32 n)
 {
-	long long free0 = mem_free_settled();
+	long long free0 = mem_free();	/* what its maps must give back */
 	struct side sd[2];
 	int i;
 	__u32 k;
@@ -421,7 +426,6 @@ static void bench_pair(const struct workload *w, const struct keyset *ks,
 	time_both(sd, w->name, "update", n);
 	for (i = 0; i < 2; i++)
 		bench__destroy(sd[i].skel);
-	/* So that the next pair's memory readings do not see these freed. */
 	mem_free_wait(free0);
 }
 
