@@ -7,20 +7,32 @@
  * (bpf(2) updates, timed), then time BPF_PROG_TEST_RUN runs of a program
  * doing BENCH_BATCH lookups (or updates) with random keys from a fixed
  * seed, minus a baseline run of the same loop without the map operation.
- * Each figure is the median of several runs.  Writes two TSVs:
+ * Each figure is the median of several runs.  Then, for every extmap
+ * type and its counterpart, alternately, several times: load a map, close
+ * its last fd and time its free (progs/map_free.bpf.c), with a busy task
+ * on every CPU.  Writes three TSVs:
  *
  *   bench.tsv	workload  map_type  entries  ns_per_op
  *   mem.tsv	workload  map_type  entries  bytes  kernel_bytes
+ *   free.tsv	workload  map_type  entries  free_ms  on_cpu_ms  longest_ms
+ *		longest_max_ms  switches
  *
  * where bytes is what the map reports (fdinfo memlock) and kernel_bytes
  * how much MemFree dropped while it was created and loaded: what the map
- * really took, slab rounding and whatever its report leaves out included.
+ * really took, slab rounding and whatever its report leaves out included;
+ * free_ms is the time from the start of the free to its end, on_cpu_ms
+ * the part of it the freeing kworker ran, longest_ms the longest stretch
+ * it ran without being switched out, switches how often it was (medians;
+ * longest_max_ms the longest stretch of all runs).
  *
  * Absolute times under emulation mean little; the ratio between the two
  * map types of a workload, measured in one boot, is the result.
  */
+#define _GNU_SOURCE	/* pthread_setaffinity_np() */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +46,10 @@
 #include "extmap.h"
 #include "progs/bench_common.h"
 #include "bench.skel.h"
+#include "map_free.skel.h"
 
 #define RUNS		9	/* medians of this many */
+#define FREE_RUNS	5	/* frees timed per map type and size */
 #define REPEAT		32	/* program runs per BPF_PROG_TEST_RUN */
 
 struct impl {
@@ -56,6 +70,7 @@ struct workload {
 	__u32 key_size;
 	struct impl ext, kern;
 	void (*gen)(struct keyset *ks, __u32 n, __u64 *seed);
+	bool no_free;		/* frees not timed: no extmap type */
 };
 
 static __u64 rnd(__u64 *s)
@@ -194,11 +209,11 @@ static void gen_route(struct keyset *ks, __u32 n, __u64 *seed)
 
 static const struct workload workloads[] = {
 	{ "array", 4, IMPL(EXTMAP_MAP_TYPE_ARRAY), IMPL(BPF_MAP_TYPE_ARRAY),
-	  gen_array },
+	  gen_array, false },
 	{ "hash", 4, IMPL(EXTMAP_MAP_TYPE_HASH), IMPL(BPF_MAP_TYPE_HASH),
-	  gen_hash },
-	{ "lpm32", 8, IMPL(EXTMAP_MAP_TYPE_LPM), LPM_TRIE, gen_lpm32 },
-	{ "route", 8, IMPL(EXTMAP_MAP_TYPE_LPM), LPM_TRIE, gen_route },
+	  gen_hash, false },
+	{ "lpm32", 8, IMPL(EXTMAP_MAP_TYPE_LPM), LPM_TRIE, gen_lpm32, false },
+	{ "route", 8, IMPL(EXTMAP_MAP_TYPE_LPM), LPM_TRIE, gen_route, false },
 	/*
 	 * Not one of extmap's map types: bench/kmod/extmap_floor.c reads the
 	 * slot of a table as large as lpm's and nothing more, which bounds
@@ -206,7 +221,7 @@ static const struct workload workloads[] = {
 	 * LPM_TRIE here.
 	 */
 	{ "floor", 8, { "EXTMAP_BENCH_FLOOR", BENCH_FLOOR_TYPE, 0 }, LPM_TRIE,
-	  gen_route },
+	  gen_route, true },
 };
 
 static double now_ns(void)
@@ -217,18 +232,47 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static int create(const struct workload *w, const struct impl *impl, __u32 n)
+static int create(const struct workload *w, const struct impl *impl, __u32 n,
+		  const char *name)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = impl->map_flags);
-	LIBEXTMAP_OPTS(extmap_create_opts, eopts, .map_flags = impl->map_flags);
+	LIBEXTMAP_OPTS(extmap_create_opts, eopts, .map_flags = impl->map_flags,
+		       .name = name);
 	int fd;
 
 	if (extmap_is_extmap_type(impl->type))
 		return extmap_create(impl->type, w->key_size, sizeof(__u64), n,
 				     &eopts);
-	fd = bpf_map_create(impl->type, NULL, w->key_size, sizeof(__u64), n,
+	fd = bpf_map_create(impl->type, name, w->key_size, sizeof(__u64), n,
 			    &opts);
 	return fd < 0 ? -errno : fd;
+}
+
+/* Create a map and load it with @ks; exits on failure. */
+static int create_loaded(const struct workload *w, const struct impl *impl,
+			 const struct keyset *ks, __u32 n, const char *name,
+			 double *ns_per_elem)
+{
+	__u64 value = 1;
+	double t0;
+	__u32 i;
+	int fd;
+
+	fd = create(w, impl, n, name);
+	if (fd < 0) {
+		fprintf(stderr, "create %s: %s\n", impl->name, strerror(-fd));
+		exit(1);
+	}
+	t0 = now_ns();
+	for (i = 0; i < ks->n_insert; i++) {
+		if (bpf_map_update_elem(fd, &ks->insert[i], &value, BPF_ANY)) {
+			fprintf(stderr, "load %s: %s\n", impl->name, strerror(errno));
+			exit(1);
+		}
+	}
+	if (ns_per_elem)
+		*ns_per_elem = (now_ns() - t0) / ks->n_insert;
+	return fd;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -327,7 +371,7 @@ static void mem_free_wait(long long before)
 		usleep(100000);
 }
 
-static FILE *out_ops, *out_mem;
+static FILE *out_ops, *out_mem, *out_free;
 
 static void report(const char *workload, const char *op, const char *type,
 		   __u32 n, double ns)
@@ -350,25 +394,12 @@ static void side_open(struct side *sd, const struct workload *w,
 		      const struct impl *impl, const struct keyset *ks, __u32 n)
 {
 	long long free0 = mem_free_settled();
-	__u64 value = 1;
-	double t0;
-	__u32 i;
+	double load_ns;
 	int fd;
 
 	sd->impl = impl;
-	fd = create(w, impl, n);
-	if (fd < 0) {
-		fprintf(stderr, "create %s: %s\n", impl->name, strerror(-fd));
-		exit(1);
-	}
-	t0 = now_ns();
-	for (i = 0; i < ks->n_insert; i++) {
-		if (bpf_map_update_elem(fd, &ks->insert[i], &value, BPF_ANY)) {
-			fprintf(stderr, "load %s: %s\n", impl->name, strerror(errno));
-			exit(1);
-		}
-	}
-	report(w->name, "load", impl->name, n, (now_ns() - t0) / ks->n_insert);
+	fd = create_loaded(w, impl, ks, n, NULL, &load_ns);
+	report(w->name, "load", impl->name, n, load_ns);
 	fprintf(out_mem, "%s\t%s\t%u\t%llu\t%lld\n", w->name, impl->name, n,
 		memlock(fd), free0 - mem_free_settled());
 
@@ -429,11 +460,124 @@ static void bench_pair(const struct workload *w, const struct keyset *ks,
 	mem_free_wait(free0);
 }
 
+/*
+ * Freeing a map: the kernel frees it from a workqueue once its last
+ * reference is gone, here its only fd.  progs/map_free.bpf.c times that
+ * free and the stretches the kworker running it spends on a CPU between
+ * being switched in and out.  A kworker is switched out only when the
+ * scheduler wants its CPU for another task and the free lets it, at a
+ * cond_resched() under a voluntary-preemption kernel: a busy task pinned
+ * to every CPU, at the kworker's priority, keeps another task waiting all
+ * along, so that the stretches are those another task would wait.
+ */
+static struct map_free *free_skel;
+static volatile bool spin_stop;
+
+static void *spin(void *arg)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET((long)arg, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (!spin_stop)
+		;
+	return NULL;
+}
+
+struct free_run {
+	double free_ms, on_cpu_ms, longest_ms, switches;
+};
+
+static void free_one(const struct workload *w, const struct impl *impl,
+		     const struct keyset *ks, __u32 n, struct free_run *r)
+{
+	static unsigned int gen;
+	volatile struct map_free__bss *bss = free_skel->bss;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), c;
+	long long free0 = mem_free();
+	pthread_t spinner[64];
+	char name[16];
+	int fd, i;
+
+	if (ncpu < 1 || ncpu > 64)
+		ncpu = ncpu < 1 ? 1 : 64;
+	/* A name no other map has: the free is found by it. */
+	snprintf(name, sizeof(name), "bench_free%u", gen++ % 100000);
+	fd = create_loaded(w, impl, ks, n, name, NULL);
+
+	bss->done = 0;
+	memcpy((char *)bss->target_name, name, sizeof(name));
+	spin_stop = false;
+	for (c = 0; c < ncpu; c++)
+		if (pthread_create(&spinner[c], NULL, spin, (void *)c)) {
+			perror("pthread_create");
+			exit(1);
+		}
+	usleep(50000);		/* the busy tasks run */
+	close(fd);
+	for (i = 0; !bss->done; i++) {
+		if (i == 60000) {
+			fprintf(stderr, "free of %s not seen after 600 s\n",
+				impl->name);
+			exit(1);
+		}
+		usleep(10000);
+	}
+	spin_stop = true;
+	for (c = 0; c < ncpu; c++)
+		pthread_join(spinner[c], NULL);
+	memset((char *)bss->target_name, 0, sizeof(name));
+
+	r->free_ms = (bss->end_ns - bss->start_ns) / 1e6;
+	r->on_cpu_ms = bss->on_cpu_ns / 1e6;
+	r->longest_ms = bss->longest_ns / 1e6;
+	r->switches = bss->switches;
+	mem_free_wait(free0);
+}
+
+/* Time FREE_RUNS frees of each of @w's two types, alternately. */
+static void free_pair(const struct workload *w, const struct keyset *ks,
+		      __u32 n)
+{
+	struct free_run run[2][FREE_RUNS];
+	double v[4][FREE_RUNS], longest_max;
+	int r, i, k;
+
+	for (r = 0; r < FREE_RUNS; r++)
+		for (i = 0; i < 2; i++)
+			free_one(w, i ? &w->kern : &w->ext, ks, n, &run[i][r]);
+	for (i = 0; i < 2; i++) {
+		const struct impl *impl = i ? &w->kern : &w->ext;
+
+		longest_max = 0;
+		for (r = 0; r < FREE_RUNS; r++) {
+			v[0][r] = run[i][r].free_ms;
+			v[1][r] = run[i][r].on_cpu_ms;
+			v[2][r] = run[i][r].longest_ms;
+			v[3][r] = run[i][r].switches;
+			if (run[i][r].longest_ms > longest_max)
+				longest_max = run[i][r].longest_ms;
+		}
+		for (k = 0; k < 4; k++)
+			v[k][0] = median(v[k], FREE_RUNS);
+		fprintf(out_free, "%s\t%s\t%u\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\n",
+			w->name, impl->name, n, v[0][0], v[1][0], v[2][0],
+			longest_max, v[3][0]);
+		fprintf(stderr, "  %-14s %-24s %8u free %9.2f ms, on cpu %9.2f ms, "
+			"longest %8.2f ms (max %8.2f), %4.0f switches\n",
+			"free", impl->name, n, v[0][0], v[1][0], v[2][0],
+			longest_max, v[3][0]);
+	}
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-o DIR] [-s SIZE[,SIZE...]] [-w WORKLOAD[,...]]\n"
-		"  -o DIR   write DIR/bench.tsv and DIR/mem.tsv (default .)\n"
+		"usage: %s [-F] [-o DIR] [-s SIZE[,SIZE...]] [-w WORKLOAD[,...]]\n"
+		"  -F       time only the frees: write DIR/free.tsv alone\n"
+		"  -o DIR   write DIR/bench.tsv, DIR/mem.tsv and DIR/free.tsv\n"
+		"           (default .)\n"
 		"  -s       map sizes (default 1024,65536,1048576)\n"
 		"  -w       workloads: array, hash, lpm32, route, floor (default\n"
 		"           all; floor needs extmap_floor.ko)\n",
@@ -445,27 +589,48 @@ int main(int argc, char **argv)
 {
 	const char *dir = ".", *sizes = "1024,65536,1048576", *only = NULL;
 	char path[4096], list[256], *tok, *save;
+	bool free_only = false;
 	size_t wi;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "o:s:w:h")) != -1) {
+	while ((opt = getopt(argc, argv, "Fo:s:w:h")) != -1) {
 		switch (opt) {
+		case 'F': free_only = true; break;
 		case 'o': dir = optarg; break;
 		case 's': sizes = optarg; break;
 		case 'w': only = optarg; break;
 		default: usage(argv[0]);
 		}
 	}
-	snprintf(path, sizeof(path), "%s/bench.tsv", dir);
-	out_ops = fopen(path, "w");
-	snprintf(path, sizeof(path), "%s/mem.tsv", dir);
-	out_mem = fopen(path, "w");
-	if (!out_ops || !out_mem) {
+	if (!free_only) {
+		snprintf(path, sizeof(path), "%s/bench.tsv", dir);
+		out_ops = fopen(path, "w");
+		snprintf(path, sizeof(path), "%s/mem.tsv", dir);
+		out_mem = fopen(path, "w");
+		if (!out_ops || !out_mem) {
+			perror(path);
+			return 1;
+		}
+		fprintf(out_ops, "workload\tmap_type\tentries\tns_per_op\n");
+		fprintf(out_mem,
+			"workload\tmap_type\tentries\tbytes\tkernel_bytes\n");
+	}
+	snprintf(path, sizeof(path), "%s/free.tsv", dir);
+	out_free = fopen(path, "w");
+	if (!out_free) {
 		perror(path);
 		return 1;
 	}
-	fprintf(out_ops, "workload\tmap_type\tentries\tns_per_op\n");
-	fprintf(out_mem, "workload\tmap_type\tentries\tbytes\tkernel_bytes\n");
+	fprintf(out_free, "workload\tmap_type\tentries\tfree_ms\ton_cpu_ms\t"
+		"longest_ms\tlongest_max_ms\tswitches\n");
+	free_skel = map_free__open_and_load();
+	if (!free_skel || map_free__attach(free_skel)) {
+		/* The other figures do not depend on it. */
+		fprintf(stderr, "map_free: cannot trace bpf_map_free_deferred(), "
+			"frees not timed\n");
+		map_free__destroy(free_skel);
+		free_skel = NULL;
+	}
 
 	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
 		const struct workload *w = &workloads[wi];
@@ -481,14 +646,24 @@ int main(int argc, char **argv)
 
 			w->gen(&ks, n, &seed);
 			fprintf(stderr, "%s, %u entries\n", w->name, n);
-			bench_pair(w, &ks, n);
-			fflush(out_ops);
-			fflush(out_mem);
+			if (!free_only) {
+				bench_pair(w, &ks, n);
+				fflush(out_ops);
+				fflush(out_mem);
+			}
+			if (free_skel && !w->no_free) {
+				free_pair(w, &ks, n);
+				fflush(out_free);
+			}
 			free(ks.insert);
 			free(ks.lookup);
 		}
 	}
-	fclose(out_ops);
-	fclose(out_mem);
+	if (!free_only) {
+		fclose(out_ops);
+		fclose(out_mem);
+	}
+	fclose(out_free);
+	map_free__destroy(free_skel);
 	return 0;
 }
