@@ -16,11 +16,15 @@
  * Each list ends in a nulls marker naming its bucket, so a lookup that
  * followed a recycled element into another bucket notices and restarts.
  *
- * Updates and deletes lock one bucket with interrupts off, which makes them
- * safe in any context but NMI.  For NMI, and for a program that fires
- * inside an update (a kprobe, say), a per-CPU counter tells when this CPU
- * already holds one of the map's locks: the nested update fails with EBUSY
- * instead of deadlocking, as the kernel's hash maps do.
+ * Updates and deletes lock one bucket, and the free list inside it, with
+ * interrupts off.  A program that fires inside an update on the same CPU
+ * (from NMI, or a kprobe on a function the update calls) is told so by
+ * struct extmap_busy and gets EBUSY instead of a deadlock, as from the
+ * kernel's hash maps.  In NMI the locks are only tried: another CPU may
+ * hold one for as long as its update takes, and an NMI must not wait
+ * (lockdep reports any lock an NMI could wait for), so a contended update
+ * in NMI gets EBUSY too.  The locks are raw spinlocks, spinning even on
+ * PREEMPT_RT, and nothing is allocated under them.
  */
 #include <linux/bpf.h>
 #include <linux/extmap.h>
@@ -59,7 +63,7 @@ struct extmap_hash {
 	u32 n_buckets;			/* a power of two */
 	u32 elem_size;
 	u32 hashrnd;
-	int __percpu *busy;		/* map locks this CPU holds */
+	struct extmap_busy busy;
 	/* Distinct per map: a program may nest one map's update in another. */
 	struct lock_class_key lockdep_key;
 };
@@ -78,7 +82,7 @@ static u64 hash_elem_size(u32 key_size, u32 value_size)
 /*
  * One spare element per CPU beyond max_entries: an update replacing a key
  * takes its new element before it frees the old one, and a CPU runs at
- * most one update of the map at a time (see hash_enter()).
+ * most one update of the map at a time (see struct extmap_busy).
  */
 static u64 hash_pool_size(u32 max_entries)
 {
@@ -126,46 +130,31 @@ again:
 	return NULL;
 }
 
+/* Lock a bucket or the free list; in NMI only try (see the top of the file). */
+static bool hash_lock(raw_spinlock_t *lock)
+{
+	if (in_nmi())
+		return raw_spin_trylock(lock);
+	raw_spin_lock(lock);
+	return true;
+}
+
 /*
- * Enter the map's update side on this CPU, with interrupts off; false if
- * this CPU is already inside it (an NMI or a program that interrupted an
- * update), which must then fail with EBUSY rather than spin on a bucket
- * lock it may itself hold.
+ * Under the free list's lock.  Never empty inside extmap_busy_enter():
+ * see hash_pool_size().
  */
-static bool hash_enter(struct extmap_hash *h, unsigned long *flags)
-{
-	local_irq_save(*flags);
-	if (likely(__this_cpu_inc_return(*h->busy) == 1))
-		return true;
-	__this_cpu_dec(*h->busy);
-	local_irq_restore(*flags);
-	return false;
-}
-
-static void hash_exit(struct extmap_hash *h, unsigned long flags)
-{
-	__this_cpu_dec(*h->busy);
-	local_irq_restore(flags);
-}
-
-/* Never empty inside hash_enter(): see hash_pool_size(). */
 static struct hash_elem *hash_pop_free(struct extmap_hash *h)
 {
-	struct hash_elem *e;
+	struct hash_elem *e = h->free_list;
 
-	raw_spin_lock(&h->free_lock);
-	e = h->free_list;
 	h->free_list = e->free_next;
-	raw_spin_unlock(&h->free_lock);
 	return e;
 }
 
 static void hash_push_free(struct extmap_hash *h, struct hash_elem *e)
 {
-	raw_spin_lock(&h->free_lock);
 	e->free_next = h->free_list;
 	h->free_list = e;
-	raw_spin_unlock(&h->free_lock);
 }
 
 static int ext_hash_map_alloc_check(union bpf_attr *attr)
@@ -191,7 +180,7 @@ static void ext_hash_map_free(struct bpf_map *map)
 {
 	struct extmap_hash *h = extmap_hash(map);
 
-	free_percpu(h->busy);
+	extmap_busy_free(&h->busy);
 	kvfree(h->elems);
 	kvfree(h->buckets);
 	lockdep_unregister_key(&h->lockdep_key);
@@ -243,8 +232,7 @@ static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
 	h->buckets = extmap_area_alloc((u64)h->n_buckets * sizeof(*h->buckets),
 				       numa_node);
 	h->elems = extmap_area_alloc(pool * h->elem_size, numa_node);
-	h->busy = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!h->buckets || !h->elems || !h->busy) {
+	if (!h->buckets || !h->elems || extmap_busy_init(&h->busy)) {
 		ext_hash_map_free(&h->map);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -270,8 +258,8 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 	struct hash_elem *old, *new;
 	struct hash_bucket *b;
 	unsigned long irqflags;
+	int err = 0;
 	u32 hash;
-	int err;
 
 	if (unlikely((flags & ~BPF_F_LOCK) > BPF_EXIST))
 		return -EINVAL;
@@ -281,9 +269,12 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 
 	hash = hash_key(h, key);
 	b = hash_bucket(h, hash);
-	if (!hash_enter(h, &irqflags))
+	if (!extmap_busy_enter(&h->busy, &irqflags))
 		return -EBUSY;
-	raw_spin_lock(&b->lock);
+	if (!hash_lock(&b->lock)) {
+		err = -EBUSY;
+		goto exit;
+	}
 
 	old = hash_find(h, key, hash);
 	if (old && flags == BPF_NOEXIST) {
@@ -294,8 +285,14 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 		err = -ENOENT;
 		goto unlock;
 	}
+	/* The last check that can fail: nothing is undone after it. */
+	if (!hash_lock(&h->free_lock)) {
+		err = -EBUSY;
+		goto unlock;
+	}
 	if (!old && atomic_inc_return(&h->count) > map->max_entries) {
 		atomic_dec(&h->count);
+		raw_spin_unlock(&h->free_lock);
 		err = -E2BIG;
 		goto unlock;
 	}
@@ -309,9 +306,11 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 		hlist_nulls_del_rcu(&old->node);
 		hash_push_free(h, old);
 	}
+	raw_spin_unlock(&h->free_lock);
 unlock:
 	raw_spin_unlock(&b->lock);
-	hash_exit(h, irqflags);
+exit:
+	extmap_busy_exit(&h->busy, irqflags);
 	return err;
 }
 
@@ -322,21 +321,25 @@ static extmap_ret_t ext_hash_map_delete_elem(struct bpf_map *map, void *key)
 	struct hash_bucket *b = hash_bucket(h, hash);
 	unsigned long irqflags;
 	struct hash_elem *e;
-	int err = 0;
+	int err = -EBUSY;
 
-	if (!hash_enter(h, &irqflags))
+	if (!extmap_busy_enter(&h->busy, &irqflags))
 		return -EBUSY;
-	raw_spin_lock(&b->lock);
+	if (!hash_lock(&b->lock))
+		goto exit;
 	e = hash_find(h, key, hash);
-	if (e) {
+	if (!e) {
+		err = -ENOENT;
+	} else if (hash_lock(&h->free_lock)) {
 		hlist_nulls_del_rcu(&e->node);
 		hash_push_free(h, e);
+		raw_spin_unlock(&h->free_lock);
 		atomic_dec(&h->count);
-	} else {
-		err = -ENOENT;
+		err = 0;
 	}
 	raw_spin_unlock(&b->lock);
-	hash_exit(h, irqflags);
+exit:
+	extmap_busy_exit(&h->busy, irqflags);
 	return err;
 }
 
@@ -390,7 +393,7 @@ static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 
 	return sizeof(*h) + (u64)h->n_buckets * sizeof(*h->buckets) +
 	       hash_pool_size(map->max_entries) * h->elem_size +
-	       (u64)num_possible_cpus() * sizeof(int);
+	       extmap_busy_mem_usage();
 }
 #endif
 
