@@ -39,6 +39,16 @@
  * Elements and nodes are freed after an RCU grace period, so a program
  * holding a value keeps valid memory, never reused for another prefix.
  *
+ * The map's lock is a raw spinlock, held with interrupts off: updates come
+ * from BPF programs in any context but NMI (refused: see lpm_enter()).
+ * Nothing is allocated under it, since the allocator's own locks are not
+ * raw (they sleep on PREEMPT_RT): an update allocates its element first,
+ * an insert takes its nodes from spares that are refilled outside the
+ * lock (see lpm_spares_fill()), and a wide node's memory is allocated
+ * between two turns of the lock (see lpm_widen_after()).  What updates
+ * allocate is charged to the memory cgroup of the map's creator, as the
+ * kernel charges its own maps' updates.
+ *
  * Exact-match operations (is this prefix present, delete, get_next_key,
  * lookups with a prefix length below the maximum) go through a hash table
  * of all prefixes instead, which also finds the prefix covering a given
@@ -48,10 +58,14 @@
 #include <linux/extmap.h>
 #include <linux/gfp.h>
 #include <linux/jhash.h>
+#include <linux/llist.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -65,6 +79,9 @@
 #define LPM_MAX_LEVELS		(LPM_MAX_PREFIXLEN / LPM_STRIDE)
 #define LPM_WIDE_STRIDE		(3 * LPM_STRIDE)	/* ... a wide node */
 #define LPM_WIDE_ORDER		get_order(sizeof(long) << LPM_WIDE_STRIDE)
+
+/* What updates allocate, from any context but NMI, outside the lock. */
+#define LPM_GFP			(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
 
 /*
  * Slot tags, in the low bits of element and node pointers: a node, a wide
@@ -91,7 +108,10 @@ struct lpm_elem {
 
 /* A wide node is its 4096 slots alone, in pages of its own. */
 struct lpm_node {
-	unsigned long slots[LPM_FANOUT];
+	union {
+		unsigned long slots[LPM_FANOUT];
+		struct llist_node spare;	/* while a spare */
+	};
 	struct rcu_head rcu;
 };
 
@@ -107,7 +127,12 @@ struct extmap_lpm {
 	u32 seq;			/* see lpm_seq_bump() */
 	struct lpm_elem __rcu **buckets;
 	raw_spinlock_t lock;
-	int __percpu *busy;		/* see lpm_enter() */
+	struct extmap_busy busy;	/* see lpm_enter() */
+	/* Nodes for inserts: n_spare of them, max_new when the map rests. */
+	struct llist_head spares;
+	atomic_t n_spare;
+	u32 max_new;			/* nodes one insert may add */
+	struct mem_cgroup *memcg;	/* the creator's, charged for updates */
 	u32 direct_bits;
 	u32 data_size;
 	u32 max_prefixlen;
@@ -456,8 +481,8 @@ static void lpm_hash_add(struct extmap_lpm *t, struct lpm_elem *e)
 	RCU_INIT_POINTER(e->hnext, rcu_dereference_protected(*head, 1));
 	lpm_seq_bump(t);
 	rcu_assign_pointer(*head, e);
-	t->len_count[e->prefixlen]++;
-	t->count++;
+	WRITE_ONCE(t->len_count[e->prefixlen], t->len_count[e->prefixlen] + 1);
+	WRITE_ONCE(t->count, t->count + 1);
 }
 
 /* Put @new in @old's place in the hash chains, or just unlink @old. */
@@ -475,8 +500,9 @@ static void lpm_hash_replace(struct extmap_lpm *t, struct lpm_elem *old,
 		rcu_assign_pointer(*link, new);
 	} else {
 		rcu_assign_pointer(*link, next);
-		t->len_count[old->prefixlen]--;
-		t->count--;
+		WRITE_ONCE(t->len_count[old->prefixlen],
+			   t->len_count[old->prefixlen] - 1);
+		WRITE_ONCE(t->count, t->count - 1);
 	}
 }
 
@@ -576,19 +602,60 @@ static void lpm_locate(struct extmap_lpm *t, const u8 *data, u32 len,
 	pl->pos = pos;
 }
 
+/*
+ * Fill the spares up to what one insert may need: before the lock, so that
+ * an insert never allocates under it, and after an update, so that a map
+ * at rest always holds the same.  Concurrent updates may leave a few more
+ * (each fills from the count it read); inserts consume them first.
+ */
+static void lpm_spares_fill(struct extmap_lpm *t, gfp_t gfp)
+{
+	struct mem_cgroup *memcg;
+	struct lpm_node *n;
+
+	if (atomic_read(&t->n_spare) >= t->max_new)
+		return;
+	memcg = set_active_memcg(t->memcg);
+	while (atomic_read(&t->n_spare) < t->max_new) {
+		n = kmem_cache_alloc_node(lpm_node_cache, gfp, t->map.numa_node);
+		if (!n)
+			break;
+		llist_add(&n->spare, &t->spares);
+		atomic_inc(&t->n_spare);
+	}
+	set_active_memcg(memcg);
+}
+
+/* Under the lock: llist_del_first() wants its callers serialised. */
+static struct lpm_node *lpm_spare_take(struct extmap_lpm *t)
+{
+	struct llist_node *l = llist_del_first(&t->spares);
+
+	if (!l)
+		return NULL;
+	atomic_dec(&t->n_spare);
+	return llist_entry(l, struct lpm_node, spare);
+}
+
+static void lpm_spare_put(struct extmap_lpm *t, struct lpm_node *n)
+{
+	llist_add(&n->spare, &t->spares);
+	atomic_inc(&t->n_spare);
+}
+
+/* Under the lock: a spare, filled with @fill; NULL if there is none left. */
 static struct lpm_node *lpm_node_alloc(struct extmap_lpm *t,
 				       struct lpm_elem *fill)
 {
 	struct lpm_node *n;
 	int i;
 
-	n = kmem_cache_alloc_node(lpm_node_cache, GFP_ATOMIC | __GFP_NOWARN,
-				  t->map.numa_node);
+	n = lpm_spare_take(t);
 	if (!n)
 		return NULL;
 	for (i = 0; i < LPM_FANOUT; i++)
 		n->slots[i] = (unsigned long)fill;
-	t->n_nodes++;
+	WRITE_ONCE(t->n_nodes, t->n_nodes + 1);
 	return n;
 }
 
@@ -606,31 +673,39 @@ static void lpm_wide_free_rcu(struct rcu_head *head)
 static void lpm_node_free(struct extmap_lpm *t, unsigned long node)
 {
 	if (lpm_is_wide(node)) {
-		t->n_wide--;
+		WRITE_ONCE(t->n_wide, t->n_wide - 1);
 		call_rcu(&virt_to_page(lpm_slots(node))->rcu_head,
 			 lpm_wide_free_rcu);
 	} else {
-		t->n_nodes--;
+		WRITE_ONCE(t->n_nodes, t->n_nodes - 1);
 		call_rcu(&((struct lpm_node *)lpm_ptr(node))->rcu,
 			 lpm_node_free_rcu);
 	}
 }
 
-/* Free nodes nobody can reach, or ever could: no grace period needed. */
-static void lpm_free_nodes(struct extmap_lpm *t, unsigned long slot)
+/*
+ * Free nodes nobody can reach, or ever could: no grace period needed.
+ * Under the lock (a split that ran out of spares: narrow nodes only) they
+ * go back to the spares; from ->map_free(), to the allocator.
+ */
+static void lpm_free_nodes(struct extmap_lpm *t, unsigned long slot,
+			   bool spare)
 {
 	u32 i;
 
 	if (!lpm_is_node(slot))
 		return;
 	for (i = 0; i < BIT(lpm_stride(slot)); i++)
-		lpm_free_nodes(t, lpm_slots(slot)[i]);
+		lpm_free_nodes(t, lpm_slots(slot)[i], spare);
 	if (lpm_is_wide(slot)) {
-		t->n_wide--;
+		WRITE_ONCE(t->n_wide, t->n_wide - 1);
 		free_pages((unsigned long)lpm_slots(slot), LPM_WIDE_ORDER);
 	} else {
-		t->n_nodes--;
-		kmem_cache_free(lpm_node_cache, lpm_ptr(slot));
+		WRITE_ONCE(t->n_nodes, t->n_nodes - 1);
+		if (spare)
+			lpm_spare_put(t, lpm_ptr(slot));
+		else
+			kmem_cache_free(lpm_node_cache, lpm_ptr(slot));
 	}
 }
 
@@ -710,7 +785,7 @@ static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
 		}
 	}
 	if (err)
-		lpm_free_nodes(t, top);
+		lpm_free_nodes(t, top, true);
 	else
 		lpm_set(slotp, top);
 	return err;
@@ -752,18 +827,18 @@ static bool lpm_is_narrow(unsigned long slot, bool leaf)
 }
 
 /*
- * If the narrow node at *@slotp has narrow nodes in all its slots, and
- * they in all theirs, with no nodes below, give its range one wide node
- * instead: one read where a lookup made three, and 32 KiB against 273
- * nodes' 38.  The wide node is filled in aside and linked in with one
- * store; lookups still in the old nodes get the same answers from them
- * until a grace period has passed.  Without memory for it, the narrow
- * nodes stay: right, only slower.
+ * Can the narrow node at *@slotp become wide?  It can if it has narrow
+ * nodes in all its slots, and they in all theirs, with no nodes below.
+ * Then, given the memory in *@wide, give its range one wide node instead:
+ * one read where a lookup made three, and 32 KiB against 273 nodes' 38.
+ * The wide node is filled in aside and linked in with one store; lookups
+ * still in the old nodes get the same answers from them until a grace
+ * period has passed.
  */
-static bool lpm_widen(struct extmap_lpm *t, unsigned long *slotp)
+static bool lpm_widen(struct extmap_lpm *t, unsigned long *slotp,
+		      unsigned long **wide)
 {
-	unsigned long top = *slotp, *mid, *wide;
-	struct page *page;
+	unsigned long top = *slotp, *mid;
 	u32 i, j;
 
 	for (i = 0; i < LPM_FANOUT; i++) {
@@ -774,19 +849,17 @@ static bool lpm_widen(struct extmap_lpm *t, unsigned long *slotp)
 			if (!lpm_is_narrow(mid[j], true))
 				return false;
 	}
-	page = alloc_pages_node(t->map.numa_node, GFP_ATOMIC | __GFP_NOWARN,
-				LPM_WIDE_ORDER);
-	if (!page)
-		return false;
-	wide = page_address(page);
+	if (!*wide)
+		return true;
 	for (i = 0; i < LPM_FANOUT; i++) {
 		mid = lpm_slots(lpm_slots(top)[i]);
 		for (j = 0; j < LPM_FANOUT; j++)
-			memcpy(&wide[(i * LPM_FANOUT + j) * LPM_FANOUT],
-			       lpm_slots(mid[j]), LPM_FANOUT * sizeof(*wide));
+			memcpy(&(*wide)[(i * LPM_FANOUT + j) * LPM_FANOUT],
+			       lpm_slots(mid[j]), LPM_FANOUT * sizeof(**wide));
 	}
-	t->n_wide++;
-	lpm_set(slotp, (unsigned long)wide | LPM_TAG_WIDE);
+	WRITE_ONCE(t->n_wide, t->n_wide + 1);
+	lpm_set(slotp, (unsigned long)*wide | LPM_TAG_WIDE);
+	*wide = NULL;
 	for (i = 0; i < LPM_FANOUT; i++) {
 		mid = lpm_slots(lpm_slots(top)[i]);
 		for (j = 0; j < LPM_FANOUT; j++)
@@ -798,21 +871,25 @@ static bool lpm_widen(struct extmap_lpm *t, unsigned long *slotp)
 }
 
 /*
- * After an insert that added nodes: the first node on the new prefix's
- * path that can become wide does.  Wide nodes never overlap, and only a
- * range that just got new nodes can have become full.
+ * After an insert that added nodes: can the first node on the path of
+ * prefix @data/@len that can become wide do so?  It does, given *@wide.
+ * Wide nodes never overlap, and only a range that just got new nodes can
+ * have become full.
  */
-static void lpm_widen_path(struct extmap_lpm *t, const struct lpm_elem *p)
+static bool lpm_widen_path(struct extmap_lpm *t, const u8 *data, u32 len,
+			   unsigned long **wide)
 {
 	struct lpm_place pl;
 	u32 i;
 
-	lpm_locate(t, p->data, p->prefixlen, &pl);
+	lpm_locate(t, data, len, &pl);
 	for (i = 0; i < pl.depth; i++)
-		if (!lpm_is_wide(*pl.path[i]) && lpm_widen(t, pl.path[i]))
-			return;
+		if (!lpm_is_wide(*pl.path[i]) && lpm_widen(t, pl.path[i], wide))
+			return true;
+	return false;
 }
 
+/* Return: 1 if the insert added nodes, 0 if not, or -ENOMEM. */
 static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
 {
 	u32 n_nodes = t->n_nodes;
@@ -834,9 +911,7 @@ static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
 		lpm_set(pl.tailp, lpm_tail_slot(p, pl.pos));
 	}
 	lpm_hash_add(t, p);
-	if (t->n_nodes > n_nodes)
-		lpm_widen_path(t, p);
-	return 0;
+	return t->n_nodes > n_nodes;
 }
 
 /* Give @new, for the same prefix, @old's place. */
@@ -914,7 +989,7 @@ static bool lpm_node_single(unsigned long node, unsigned long *answer,
 static void lpm_collapse(struct extmap_lpm *t, struct lpm_place *pl)
 {
 	unsigned long answer, node;
-	struct lpm_elem *e, *cover;
+	struct lpm_elem *e, *cover = NULL;
 
 	while (pl->depth--) {
 		node = *pl->path[pl->depth];
@@ -948,27 +1023,22 @@ static void lpm_remove(struct extmap_lpm *t, struct lpm_elem *p)
 }
 
 /*
- * Writers run with interrupts off, one per map and CPU: a program that
- * interrupts an update (from a kprobe inside it, say) and updates the same
- * map gets EBUSY rather than a deadlock.  NMI context is refused outright,
- * since an update may allocate memory.
+ * Writers run with interrupts off, one per map and CPU (struct
+ * extmap_busy): a program that interrupts an update (from a kprobe inside
+ * it, say) and updates the same map gets EBUSY rather than a deadlock.
+ * NMI context is refused before anything else: an update allocates, and
+ * the NMI may have interrupted the allocator itself.
  */
 static bool lpm_enter(struct extmap_lpm *t, unsigned long *flags)
 {
 	if (in_nmi())
 		return false;
-	local_irq_save(*flags);
-	if (likely(__this_cpu_inc_return(*t->busy) == 1))
-		return true;
-	__this_cpu_dec(*t->busy);
-	local_irq_restore(*flags);
-	return false;
+	return extmap_busy_enter(&t->busy, flags);
 }
 
 static void lpm_exit(struct extmap_lpm *t, unsigned long flags)
 {
-	__this_cpu_dec(*t->busy);
-	local_irq_restore(flags);
+	extmap_busy_exit(&t->busy, flags);
 }
 
 static u32 lpm_data_size(const union bpf_attr *attr)
@@ -1002,21 +1072,33 @@ static void ext_lpm_map_free(struct bpf_map *map)
 {
 	struct extmap_lpm *t = extmap_lpm(map);
 	struct lpm_elem *e, *next;
+	struct lpm_node *n;
 	u32 i;
 
-	/* No lookups are left: everything goes at once. */
-	if (t->direct)
-		for (i = 0; i < 1U << t->direct_bits; i++)
-			lpm_free_nodes(t, t->direct[i]);
+	/*
+	 * No lookups are left: everything goes at once, from a workqueue
+	 * (or the creating task), rescheduling as it goes: a large map has
+	 * millions of elements and nodes to free.
+	 */
+	if (t->direct) {
+		for (i = 0; i < 1U << t->direct_bits; i++) {
+			lpm_free_nodes(t, t->direct[i], false);
+			cond_resched();
+		}
+	}
 	if (t->buckets) {
 		for (i = 0; i < t->n_buckets; i++) {
 			for (e = rcu_dereference_raw(t->buckets[i]); e; e = next) {
 				next = rcu_dereference_raw(e->hnext);
 				kfree(e);
 			}
+			cond_resched();
 		}
 	}
-	free_percpu(t->busy);
+	while ((n = lpm_spare_take(t)))
+		kmem_cache_free(lpm_node_cache, n);
+	mem_cgroup_put(t->memcg);
+	extmap_busy_free(&t->busy);
 	kvfree(t->buckets);
 	kvfree(t->direct);
 	lockdep_unregister_key(&t->lockdep_key);
@@ -1048,8 +1130,14 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 				      numa_node);
 	t->buckets = extmap_area_alloc((u64)t->n_buckets * sizeof(*t->buckets),
 				       numa_node);
-	t->busy = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!t->direct || !t->buckets || !t->busy) {
+	t->memcg = get_mem_cgroup_from_mm(current->mm);
+	/* One chain of nodes, from the first slot to the longest prefix. */
+	t->max_new = DIV_ROUND_UP(t->max_prefixlen - t->direct_bits,
+				  LPM_STRIDE);
+	init_llist_head(&t->spares);
+	lpm_spares_fill(t, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!t->direct || !t->buckets || extmap_busy_init(&t->busy) ||
+	    atomic_read(&t->n_spare) < t->max_new) {
 		ext_lpm_map_free(&t->map);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -1072,23 +1160,59 @@ static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
 	return e ? lpm_value(t, e) : NULL;
 }
 
+/*
+ * After an insert that added nodes, where a node on its path can become
+ * wide: allocate the wide node outside the lock, then take the lock again
+ * to build it, if the trie still lets it.  Without memory for it, the
+ * narrow nodes stay: right, only slower.
+ */
+static void lpm_widen_after(struct extmap_lpm *t,
+			    const struct bpf_lpm_trie_key_u8 *k)
+{
+	unsigned long irqflags, *wide;
+	struct mem_cgroup *old;
+	struct page *page;
+
+	old = set_active_memcg(t->memcg);
+	page = alloc_pages_node(t->map.numa_node, LPM_GFP, LPM_WIDE_ORDER);
+	set_active_memcg(old);
+	if (!page)
+		return;
+	wide = page_address(page);
+	if (lpm_enter(t, &irqflags)) {
+		raw_spin_lock(&t->lock);
+		lpm_widen_path(t, k->data, k->prefixlen, &wide);
+		raw_spin_unlock(&t->lock);
+		lpm_exit(t, irqflags);
+	}
+	if (wide)
+		__free_pages(page, LPM_WIDE_ORDER);
+}
+
 /* Results and their order as BPF_MAP_TYPE_LPM_TRIE gives them. */
 static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 					    void *value, u64 flags)
 {
 	struct extmap_lpm *t = extmap_lpm(map);
 	struct bpf_lpm_trie_key_u8 *k = key;
+	unsigned long irqflags, *none = NULL;
 	struct lpm_elem *old, *new;
-	unsigned long irqflags;
+	struct mem_cgroup *memcg;
+	bool widen = false;
 	int err = 0;
 
 	if (unlikely(flags > BPF_EXIST))
 		return -EINVAL;
 	if (k->prefixlen > t->max_prefixlen)
 		return -EINVAL;
+	/* Before allocating: see lpm_enter(). */
+	if (in_nmi())
+		return -EBUSY;
 
-	new = kmalloc_node(t->elem_size, GFP_NOWAIT | __GFP_NOWARN,
-			   map->numa_node);
+	lpm_spares_fill(t, LPM_GFP);
+	memcg = set_active_memcg(t->memcg);
+	new = kmalloc_node(t->elem_size, LPM_GFP, map->numa_node);
+	set_active_memcg(memcg);
 	if (!new)
 		return -ENOMEM;
 	new->prefixlen = k->prefixlen;
@@ -1112,13 +1236,21 @@ static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 		err = -ENOSPC;
 	} else {
 		err = lpm_insert(t, new);
+		if (err > 0)
+			widen = lpm_widen_path(t, k->data, k->prefixlen, &none);
 	}
 	raw_spin_unlock(&t->lock);
 	lpm_exit(t, irqflags);
 
-	if (err)
+	if (err < 0) {
 		kfree(new);
-	return err;
+		return err;
+	}
+	if (widen)
+		lpm_widen_after(t, k);
+	/* What the insert took, so that a map at rest holds max_new spares. */
+	lpm_spares_fill(t, LPM_GFP);
+	return 0;
 }
 
 static extmap_ret_t ext_lpm_map_delete_elem(struct bpf_map *map, void *key)
@@ -1178,10 +1310,11 @@ static u64 ext_lpm_map_mem_usage(const struct bpf_map *map)
 
 	return sizeof(*t) + (sizeof(*t->direct) << t->direct_bits) +
 	       (u64)t->n_buckets * sizeof(*t->buckets) +
-	       (u64)READ_ONCE(t->n_nodes) * sizeof(struct lpm_node) +
+	       ((u64)READ_ONCE(t->n_nodes) + atomic_read(&t->n_spare)) *
+	       sizeof(struct lpm_node) +
 	       ((u64)READ_ONCE(t->n_wide) << (PAGE_SHIFT + LPM_WIDE_ORDER)) +
 	       (u64)READ_ONCE(t->count) * t->elem_size +
-	       (u64)num_possible_cpus() * sizeof(int);
+	       extmap_busy_mem_usage();
 }
 #endif
 
