@@ -74,7 +74,7 @@ int extmap_type_id(const char *dev_path, const char *name, __u32 *id);
 static inline bool extmap_is_extmap_type(__u32 map_type)
 {
 	return map_type > EXTMAP_MAP_TYPE_BASE &&
-	       map_type < EXTMAP_MAP_TYPE_BASE + 0x10000;
+	       map_type <= EXTMAP_MAP_TYPE_MAX;
 }
 
 struct extmap_object_opts {

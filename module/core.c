@@ -60,7 +60,8 @@ static bool extmap_type_valid(const struct extmap_type *type)
 
 	return type->name && type->name[0] &&
 	       strlen(type->name) < EXTMAP_TYPE_NAME_LEN &&
-	       type->id > EXTMAP_MAP_TYPE_BASE && ops &&
+	       type->id > EXTMAP_MAP_TYPE_BASE &&
+	       type->id <= EXTMAP_MAP_TYPE_MAX && ops &&
 	       ops->map_alloc && ops->map_free && ops->map_lookup_elem &&
 	       ops->map_update_elem && ops->map_delete_elem &&
 	       ops->map_get_next_key && extmap_has_mem_usage(ops);
