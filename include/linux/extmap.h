@@ -46,6 +46,12 @@
  * @map_flags: the type-specific BPF_F_* flags it accepts, on top of the
  *	generic ones every type accepts (EXTMAP_GENERIC_MAP_FLAGS)
  * @owner: the module providing @ops, normally THIS_MODULE
+ * @init: optional, what the type needs before its first map (a slab
+ *	cache, say): called by extmap_register_type(), which fails with its
+ *	error
+ * @exit: optional, undoes @init: called by extmap_unregister_type(),
+ *	which the owner calls from its module exit, when none of the type's
+ *	maps is left (each holds a reference on @owner)
  * @list: private to the core
  * @kernel_ops: private to the core: the table the kernel sees
  */
@@ -55,6 +61,8 @@ struct extmap_type {
 	const struct bpf_map_ops *ops;
 	u32 map_flags;
 	struct module *owner;
+	int (*init)(void);
+	void (*exit)(void);
 
 	struct list_head list;
 	struct bpf_map_ops kernel_ops;
