@@ -26,11 +26,9 @@
 /* The tables below leave trailing fields zero. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-#include <ctype.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -151,10 +149,9 @@ typedef int (*trigger_fn)(struct cell *c);
 
 struct mx_prog {
 	const char *name;	/* the kernel's spelling */
-	const char *obj;	/* mx_<obj>.bpf.o; NULL: no programs yet */
+	const char *obj;	/* its programs: mx_<obj>.bpf.o */
 	trigger_fn trigger;
 	__u32 attach;		/* attach type for cgroup/sockmap hooks */
-	const char *todo;	/* without obj or trigger: why not */
 };
 
 struct cell {
@@ -166,7 +163,6 @@ struct cell {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_object *target;	/* EXT: the program it replaces a function of */
-	int bss_fd;
 	struct mx_state *st;
 	size_t st_len;
 };
@@ -345,26 +341,28 @@ err:
 /* Maps                                                                */
 
 /* Key layouts: u32 1 / miss 0xffffffff; LPM: 10.0.0.0/8, lookup 10.1.2.3/32,
- * miss 192.168.0.1/32. */
+ * miss 192.168.0.1/32.  The key the program looks up, the missing one, the
+ * key userspace stores under: each MX_KEY_MAX bytes, or NULL when not wanted. */
 static void keys_for(const struct mx_map *mt, void *key, void *miss, void *stored)
 {
-	memset(key, 0, MX_KEY_MAX);
-	memset(miss, 0, MX_KEY_MAX);
-	if (mt->mk == MK_LPM || mt->mk == MK_EXTMAP_LPM) {
-		__u8 k[8] = { 32, 0, 0, 0, 10, 1, 2, 3 };
-		__u8 s[8] = { 8, 0, 0, 0, 10, 0, 0, 0 };
-		__u8 x[8] = { 32, 0, 0, 0, 192, 168, 0, 1 };
+	bool lpm = mt->mk == MK_LPM || mt->mk == MK_EXTMAP_LPM;
+	__u8 k[8] = { 32, 0, 0, 0, 10, 1, 2, 3 };
+	__u8 s[8] = { 8, 0, 0, 0, 10, 0, 0, 0 };
+	__u8 x[8] = { 32, 0, 0, 0, 192, 168, 0, 1 };
+	__u32 hit = 1, none = 0xffffffff;
 
-		memcpy(key, k, 8);
-		memcpy(miss, x, 8);
-		if (stored)
-			memcpy(stored, s, 8);
-		return;
+	if (key) {
+		memset(key, 0, MX_KEY_MAX);
+		memcpy(key, lpm ? (void *)k : (void *)&hit, lpm ? 8 : 4);
 	}
-	*(__u32 *)key = 1;
-	*(__u32 *)miss = 0xffffffff;
-	if (stored)
-		*(__u32 *)stored = 1;
+	if (miss) {
+		memset(miss, 0, MX_KEY_MAX);
+		memcpy(miss, lpm ? (void *)x : (void *)&none, lpm ? 8 : 4);
+	}
+	if (stored) {
+		memset(stored, 0, MX_KEY_MAX);
+		memcpy(stored, lpm ? (void *)s : (void *)&hit, lpm ? 8 : 4);
+	}
 }
 
 static int btf_int_u64(void)
@@ -391,12 +389,11 @@ static int map_create(struct cell *c)
 {
 	const struct mx_map *mt = c->mt;
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = mt->flags);
-	__u8 key[MX_KEY_MAX], miss[MX_KEY_MAX], skey[MX_KEY_MAX];
+	__u8 skey[MX_KEY_MAX];
 	int btf_fd = -1, err = 0;
 	__u32 vsize = mt->value_size;
 
-	keys_for(mt, key, miss, skey);
-	c->map_fd = c->inner_fd = -1;
+	keys_for(mt, NULL, NULL, skey);
 
 	switch (mt->mk) {
 	case MK_EXTMAP:
@@ -605,27 +602,23 @@ static int ext_target_load(struct cell *c)
 static int cell_load(struct cell *c)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	const struct mx_objdef *od = NULL;
+	const struct mx_objdef *od;
 	struct bpf_program *prog;
 	struct bpf_map *map, *m = NULL, *bss = NULL;
 	char want[128], objname[64];
 	const void *bytes;
-	size_t sz, i;
+	size_t sz;
 	int err;
 
 	snprintf(objname, sizeof(objname), "mx_%s", c->p->obj);
-	for (i = 0; i < TAP_ARRAY_SIZE(objdefs); i++)
-		if (!strcmp(objdefs[i].name, objname))
-			od = &objdefs[i];
+	od = objdef(objname);
 	if (!od)
 		return cell_set(c, "fail", "no object %s", objname);
 	bytes = od->bytes(&sz);
 	oo.object_name = objname;
 	c->obj = bpf_object__open_mem(bytes, sz, &oo);
-	if (!c->obj) {
-		c->obj = NULL;
+	if (!c->obj)
 		return cell_set(c, "fail", "open %s: %s", objname, tap_errname(errno));
-	}
 	snprintf(want, sizeof(want), "%s__%s", c->p->obj, body_names[c->mt->body]);
 	bpf_object__for_each_program(prog, c->obj) {
 		bool me = !strcmp(bpf_program__name(prog), want);
@@ -694,9 +687,8 @@ static int cell_load(struct cell *c)
 		last_log_line(logbuf, line, sizeof(line));
 		return cell_set(c, "rejected", "%s", line);
 	}
-	c->bss_fd = bpf_map__fd(bss);
 	c->st_len = bpf_map__value_size(bss);
-	c->st = mmap(NULL, c->st_len, PROT_READ | PROT_WRITE, MAP_SHARED, c->bss_fd, 0);
+	c->st = mmap(NULL, c->st_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(bss), 0);
 	if (c->st == MAP_FAILED) {
 		c->st = NULL;
 		return cell_set(c, "fail", "mmap .bss: %s", tap_errname(errno));
@@ -1392,9 +1384,9 @@ static int check_promises(struct cell *c)
 {
 	const struct mx_map *mt = c->mt;
 	struct mx_state *st = c->st;
-	__u8 key[MX_KEY_MAX], miss[MX_KEY_MAX], skey[MX_KEY_MAX];
+	__u8 skey[MX_KEY_MAX];
 
-	keys_for(mt, key, miss, skey);
+	keys_for(mt, NULL, NULL, skey);
 	/* Socket hooks may run a moment later (softirq, workqueue). */
 	for (int i = 0; i < 200 && !__atomic_load_n(&st->runs, __ATOMIC_ACQUIRE); i++)
 		usleep(10000);
@@ -1439,8 +1431,6 @@ static int check_promises(struct cell *c)
 	}
 	case B_VAL:
 		break;
-	default:
-		return cell_set(c, "fail", "unexpected body");
 	}
 
 	if (mt->percpu) {
@@ -1486,13 +1476,8 @@ static bool extmap_loaded;
 static void run_cell(struct cell *c)
 {
 	const struct mx_map *mt = c->mt;
-	char enumerator[64];
 
 	c->map_fd = c->inner_fd = -1;
-	if (!c->p->obj) {
-		cell_set(c, "skip", "%s", c->p->todo);
-		return;
-	}
 	if (mt->mk == MK_EXTMAP || mt->mk == MK_EXTMAP_LPM) {
 		if (!extmap_loaded) {
 			cell_set(c, "skip", "extmap module not loaded");
@@ -1502,8 +1487,7 @@ static void run_cell(struct cell *c)
 		cell_set(c, "skip", "map type not in this kernel");
 		return;
 	}
-	snprintf(enumerator, sizeof(enumerator), "%s", c->p->name);
-	if (!kernel_has_enumerator("bpf_prog_type", enumerator)) {
+	if (!kernel_has_enumerator("bpf_prog_type", c->p->name)) {
 		cell_set(c, "skip", "program type not in this kernel");
 		return;
 	}
@@ -1767,8 +1751,6 @@ int main(int argc, char **argv)
 	libbpf_to_tap();
 	ncpus = libbpf_num_possible_cpus();
 	vmlinux_btf = btf__load_vmlinux_btf();
-	if (!vmlinux_btf)
-		vmlinux_btf = NULL;
 	extmap_loaded = access(EXTMAP_DEV, F_OK) == 0;
 	load_expected();
 
