@@ -20,8 +20,12 @@
  *
  * The cells go to $EXTMAP_OUTDIR/matrix.tsv (scripts/vm-run sets it), and are
  * compared with selftests/matrix/expected-<major.minor>.tsv: one TAP case per
- * program type, failing with the cells that differ.  Then the race on a
- * shared value from every CPU: plain increments, atomics, bpf_spin_lock.
+ * program type, failing with the cells that differ.  A second TAP case per
+ * program type compares each extmap type's cell with its kernel counterpart's
+ * (array/ARRAY, hash/HASH, lpm/LPM_TRIE): same verdict, same verifier
+ * message, except the cells counterpart_exceptions[] names, with why.  Then
+ * the race on a shared value from every CPU: plain increments, atomics,
+ * bpf_spin_lock.
  */
 /* The tables below leave trailing fields zero. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -140,6 +144,35 @@ static const struct mx_map maps[] = {
 	{ "EXTMAP_MAP_TYPE_LPM", EXTMAP_MAP_TYPE_LPM, B_VAL, MK_EXTMAP_LPM, 8, 8, 16, BPF_F_NO_PREALLOC },
 };
 #define NMAPS TAP_ARRAY_SIZE(maps)
+
+/*
+ * An extmap type must get its kernel counterpart's verdict in every program
+ * type: the same result, and the same detail (the verifier's message when
+ * rejected), so that a load failure of an extmap map cannot pass for a
+ * plausible "rejected".
+ */
+static const struct { const char *ext, *kernel, *name; } counterparts[] = {
+	{ "EXTMAP_MAP_TYPE_ARRAY", "BPF_MAP_TYPE_ARRAY", "array" },
+	{ "EXTMAP_MAP_TYPE_HASH", "BPF_MAP_TYPE_HASH", "hash" },
+	{ "EXTMAP_MAP_TYPE_LPM", "BPF_MAP_TYPE_LPM_TRIE", "lpm" },
+};
+
+/*
+ * The cells where it need not: there the extmap cell must have the verdict
+ * given here (and a detail starting with the one given), whatever its
+ * counterpart's.  ext NULL: all three types.  scripts/gen-helper-doc reads
+ * this table (between the markers, one string per field) to check the
+ * expected matrices and to list the exceptions on the helper's page.
+ */
+struct counterpart_exception {
+	const char *prog, *ext, *result, *detail, *reason;
+};
+/* counterpart-exceptions-begin */
+static const struct counterpart_exception counterpart_exceptions[] = {
+	{ "BPF_PROG_TYPE_SYSCALL", NULL, "rejected", "Sleepable programs can only use ",
+	  "SYSCALL programs are sleepable, and the verifier lets sleepable programs use only a fixed list of kernel map types, which a module's map type cannot join (Documentation/design.md); the counterpart passes where the kernel has it on that list" },
+};
+/* counterpart-exceptions-end */
 
 /* ------------------------------------------------------------------ */
 /* Program types                                                       */
@@ -1574,6 +1607,87 @@ static const struct expect *find_expected(const char *prog, const char *map)
 	return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* extmap types against their counterparts                            */
+
+static size_t map_index(const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < NMAPS && strcmp(maps[j].name, name); j++)
+		;
+	return j;
+}
+
+static const struct counterpart_exception *counterpart_exception(const char *prog,
+								  const char *ext)
+{
+	size_t i;
+
+	for (i = 0; i < TAP_ARRAY_SIZE(counterpart_exceptions); i++) {
+		const struct counterpart_exception *x = &counterpart_exceptions[i];
+
+		if (!strcmp(x->prog, prog) && (!x->ext || !strcmp(x->ext, ext)))
+			return x;
+	}
+	return NULL;
+}
+
+/* Row @i: every extmap type's cell against its counterpart's. */
+static int check_counterparts(size_t i)
+{
+	char line[512] = "";
+	int compared = 0, bad = 0;
+	const char *skipped = NULL;
+	size_t k, len = 0;
+
+	for (k = 0; k < TAP_ARRAY_SIZE(counterparts); k++) {
+		const struct cell *e = &cells[i][map_index(counterparts[k].ext)];
+		const struct cell *m = &cells[i][map_index(counterparts[k].kernel)];
+		const struct counterpart_exception *x =
+			counterpart_exception(progs[i].name, counterparts[k].ext);
+
+		len += snprintf(line + len, sizeof(line) - len, "%s%s %s, %s %s%s",
+				k ? "; " : "", counterparts[k].name, e->result,
+				counterparts[k].kernel + 13, m->result, x ? " (exception)" : "");
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		/* Not run in either (not selected, program type missing, ...). */
+		if (!strcmp(e->result, "skip") && !strcmp(m->result, "skip") &&
+		    !strcmp(e->detail, m->detail)) {
+			skipped = e->detail;
+			continue;
+		}
+		if (x) {
+			if (strcmp(e->result, x->result) ||
+			    strncmp(e->detail, x->detail, strlen(x->detail))) {
+				tap_diag("%s %s: got '%s: %s', expected '%s: %s...' (%s)",
+					 progs[i].name, counterparts[k].ext, e->result, e->detail,
+					 x->result, x->detail, x->reason);
+				bad++;
+			} else {
+				compared++;
+			}
+			continue;
+		}
+		if (!strcmp(e->result, "fail") || !strcmp(m->result, "fail") ||
+		    strcmp(e->result, m->result) || strcmp(e->detail, m->detail)) {
+			tap_diag("%s: %s got '%s: %s', its counterpart %s '%s: %s'",
+				 progs[i].name, counterparts[k].ext, e->result, e->detail,
+				 counterparts[k].kernel, m->result, m->detail);
+			bad++;
+			continue;
+		}
+		compared++;
+	}
+	tap_diag("%s: %s", progs[i].name, line);
+	if (bad)
+		return TAP_FAIL;
+	if (!compared)
+		return tap_skip_reason("%s", skipped);
+	return TAP_PASS;
+}
+
 static int write_tsv(void)
 {
 	const char *dir = getenv("EXTMAP_OUTDIR");
@@ -1754,7 +1868,7 @@ int main(int argc, char **argv)
 	extmap_loaded = access(EXTMAP_DEV, F_OK) == 0;
 	load_expected();
 
-	printf("TAP version 13\n1..%zu\n", NPROGS + 3);
+	printf("TAP version 13\n1..%zu\n", 2 * NPROGS + 3);
 	if (cgroup_setup())
 		tap_diag("no test cgroup: cgroup hooks will fail");
 	if (tcp_pair(sock_fds))
@@ -1764,7 +1878,7 @@ int main(int argc, char **argv)
 		tap_diag("no expectations in %s: every row fails", expected_path);
 
 	for (i = 0; i < NPROGS; i++) {
-		int ndiff = 0;
+		int ndiff = 0, r;
 		char name[128];
 
 		for (j = 0; j < NMAPS; j++) {
@@ -1788,6 +1902,13 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s row matches the expected matrix", progs[i].name);
 		tap_result(ndiff ? TAP_FAIL : TAP_PASS, name);
 		failed += ndiff != 0;
+
+		snprintf(name, sizeof(name), "%s: extmap types get their kernel counterparts' verdicts",
+			 progs[i].name);
+		r = extmap_loaded ? check_counterparts(i)
+				  : tap_skip_reason("extmap module not loaded");
+		tap_result(r, name);
+		failed += r == TAP_FAIL;
 	}
 	{
 		int r = write_tsv() ? TAP_FAIL : TAP_PASS;
