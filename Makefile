@@ -17,6 +17,8 @@
 #   make check-debug     the same on our debug kernel (KASAN, lockdep,
 #                        kmemleak, ...), built once per machine
 #   make bench           time each extmap type against its kernel counterpart
+#   make lint            checkpatch.pl on the kernel code (--strict) and on
+#                        lib/, extmapctl/, examples/; sparse on the module
 #   make clean
 #
 # Everything is built under build/: build/<kernel release>/extmap.ko (and
@@ -159,6 +161,12 @@ matrix-expected:
 		cp $$f $$exp/expected-$$s.tsv; \
 	done
 	@$(SRCTREE)/scripts/gen-helper-doc
+
+# scripts/lint: checkpatch.pl, and sparse on the module's build for each
+# host test kernel, which it needs first (W=1 is part of every build).
+.PHONY: lint
+lint: module
+	@$(SRCTREE)/scripts/lint
 
 doc:
 	@$(SRCTREE)/scripts/gen-helper-doc
