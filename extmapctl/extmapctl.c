@@ -25,6 +25,10 @@
 #define PROG		"extmapctl"
 #define VERSION		"0.1.0"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 enum {
 	EXIT_RUNTIME	= 1,
 	EXIT_USAGE	= 2,
@@ -88,7 +92,7 @@ static const struct opt_desc options[] = {
 	  "NUMA node; implies BPF_F_NUMA_NODE (create)." },
 };
 
-#define NR_OPTIONS	(sizeof(options) / sizeof(options[0]))
+#define NR_OPTIONS	ARRAY_SIZE(options)
 #define MAX_ARGS	4	/* command name and its operands */
 
 struct ctx {
@@ -201,11 +205,21 @@ static int set_opt(struct ctx *ctx, int id, const char *arg)
 {
 	ctx->seen |= id;
 	switch (id) {
-	case OPT_DEV:		ctx->dev = arg; return 0;
-	case OPT_VERBOSE:	ctx->verbose = true; return 0;
-	case OPT_JSON:		ctx->json = true; return 0;
-	case OPT_NAME:		ctx->name = arg; return 0;
-	case OPT_PIN:		ctx->pin = arg; return 0;
+	case OPT_DEV:
+		ctx->dev = arg;
+		return 0;
+	case OPT_VERBOSE:
+		ctx->verbose = true;
+		return 0;
+	case OPT_JSON:
+		ctx->json = true;
+		return 0;
+	case OPT_NAME:
+		ctx->name = arg;
+		return 0;
+	case OPT_PIN:
+		ctx->pin = arg;
+		return 0;
 	case OPT_KEY_SIZE:	return parse_u32(id, arg, &ctx->key_size);
 	case OPT_VALUE_SIZE:	return parse_u32(id, arg, &ctx->value_size);
 	case OPT_MAX_ENTRIES:	return parse_u32(id, arg, &ctx->max_entries);
@@ -503,7 +517,7 @@ static void describe_type(const struct ctx *ctx, struct map_desc *d)
 	const char *kname;
 	__u32 n, i;
 
-	strcpy(d->type_name, "unknown");
+	snprintf(d->type_name, sizeof(d->type_name), "unknown");
 	d->extmap = extmap_is_extmap_type(d->info.type);
 	if (!d->extmap) {
 		kname = libbpf_bpf_map_type_str(d->info.type);
@@ -557,9 +571,9 @@ static void print_map_json(const struct map_desc *d)
 	json_str(d->type_name);
 	printf(",\"id\":%u,\"name\":", info->id);
 	json_str(info->name);
-	printf(",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u"
-	       ",\"flags\":%u,\"map_extra\":%llu",
-	       info->key_size, info->value_size, info->max_entries,
+	printf(",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u",
+	       info->key_size, info->value_size, info->max_entries);
+	printf(",\"flags\":%u,\"map_extra\":%llu",
 	       info->map_flags, (unsigned long long)info->map_extra);
 	if (d->memlock >= 0)
 		printf(",\"memlock\":%lld", d->memlock);
@@ -644,10 +658,8 @@ PROG " types\n",
 			OPT_NAME | OPT_FLAGS | OPT_NUMA_NODE | OPT_PIN,
 		.min_args = 1,
 		.max_args = 1,
-		.synopsis = "create TYPE --key-size N --value-size N "
-			    "--max-entries N\n"
-			    "--pin PATH [--name NAME] [--flags N] "
-			    "[--numa-node N]",
+		.synopsis = "create TYPE --key-size N --value-size N --max-entries N\n"
+			    "--pin PATH [--name NAME] [--flags N] [--numa-node N]",
 		.summary = "create an extmap map and pin it",
 		.description =
 "Create a map of extmap type TYPE (a name or an id from 'types') and\n"
@@ -690,7 +702,7 @@ PROG " help create\n",
 	},
 };
 
-#define NR_CMDS	(sizeof(cmds) / sizeof(cmds[0]))
+#define NR_CMDS	ARRAY_SIZE(cmds)
 
 static const struct cmd *find_cmd(const char *name)
 {

@@ -40,7 +40,7 @@ struct extmap_create_opts {
 	__u32 numa_node;	/* used only with BPF_F_NUMA_NODE */
 	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
 	__u64 map_extra;	/* type-specific, 0 for types without one */
-	size_t :0;
+	size_t:0;
 };
 #define extmap_create_opts__last_field map_extra
 
@@ -80,7 +80,7 @@ static inline bool extmap_is_extmap_type(__u32 map_type)
 struct extmap_object_opts {
 	size_t sz;		/* sizeof(struct extmap_object_opts) */
 	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
-	size_t :0;
+	size_t:0;
 };
 #define extmap_object_opts__last_field dev_path
 
