@@ -185,8 +185,8 @@ DEBUG_TEST_TIMEOUT ?= 1200
 check-debug: lib extmapctl examples selftests
 	@set -e; kdir=$$($(SRCTREE)/scripts/build-debug-kernel); \
 	$(SRCTREE)/scripts/build-module $$kdir; \
-	krel=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' \
-		$$kdir/include/generated/utsrelease.h); \
+	krel=$$(bash -c '. "$$1"/scripts/lib.sh; uts_release "$$2"' - \
+		$(SRCTREE) $$kdir); \
 	VMTEST_IMAGE=$$kdir/arch/x86/boot/bzImage \
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-$(DEBUG_VM_TIMEOUT)} \
 	EXTMAP_TEST_TIMEOUT=$${EXTMAP_TEST_TIMEOUT:-$(DEBUG_TEST_TIMEOUT)} \
