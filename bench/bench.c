@@ -31,7 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "progs/bench_common.h"
 #include "bench.skel.h"
 

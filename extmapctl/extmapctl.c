@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 
 #define PROG		"extmapctl"
 #define VERSION		"0.1.0"
@@ -345,31 +345,6 @@ static const char *type_name(const struct extmap_type_info *t, char *buf)
  * Fetch all registered types into a malloc'ed array.  A module loaded
  * between the two calls can add types; ask again until they fit.
  */
-static int load_types(const char *dev, struct extmap_type_info **out, __u32 *n)
-{
-	struct extmap_type_info *types = NULL;
-	__u32 room = 0, count = 0;
-	int err;
-
-	for (;;) {
-		err = extmap_get_types(dev, types, &count);
-		if (err || count <= room)
-			break;
-		free(types);
-		room = count;
-		types = calloc(room, sizeof(*types));
-		if (!types)
-			return -ENOMEM;
-	}
-	if (err) {
-		free(types);
-		return err;
-	}
-	*out = types;
-	*n = count;
-	return 0;
-}
-
 /* ---- types ------------------------------------------------------------- */
 
 static int cmd_types(const struct cmd *cmd, struct ctx *ctx)
@@ -379,7 +354,7 @@ static int cmd_types(const struct cmd *cmd, struct ctx *ctx)
 	__u32 n, i;
 	int err;
 
-	err = load_types(ctx->dev, &types, &n);
+	err = extmap_get_all_types(ctx->dev, &types, &n);
 	if (err)
 		return dev_err(cmd, ctx, err);
 
@@ -527,7 +502,7 @@ static void describe_type(const struct ctx *ctx, struct map_desc *d)
 		return;
 	}
 	/* Without the module the rest of the description still stands. */
-	if (load_types(ctx->dev, &types, &n))
+	if (extmap_get_all_types(ctx->dev, &types, &n))
 		return;
 	for (i = 0; i < n; i++)
 		if (types[i].id == d->info.type)

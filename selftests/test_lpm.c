@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 #include "progs/lpm_common.h"
 #include "lpm_diff.skel.h"

@@ -65,7 +65,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 #include "mx_common.h"
 #include "mx_objects.h"

@@ -15,7 +15,7 @@
 #include <sys/statfs.h>
 #include <bpf/bpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 #include "progs/lpm_common.h"
 

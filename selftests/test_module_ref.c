@@ -25,7 +25,7 @@
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 
 static char pindir[256];

@@ -18,7 +18,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 #include "progs/lpm_common.h"
 #include "progs/nmi_common.h"

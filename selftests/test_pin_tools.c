@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 #include "progs/ext_common.h"
 #include "pin_xdp.skel.h"

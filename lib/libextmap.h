@@ -62,6 +62,14 @@ int extmap_get_types(const char *dev_path, struct extmap_type_info *types,
 		     __u32 *count);
 
 /*
+ * Every registered type, in a malloc'ed array of *@count entries that the
+ * caller frees with free().  Types registered while it runs make it ask
+ * again, a few times; then -EAGAIN.  Returns 0 or a negative errno.
+ */
+int extmap_get_all_types(const char *dev_path, struct extmap_type_info **types,
+			 __u32 *count);
+
+/*
  * Resolve a type name ("array", "hash", ...) or a number (decimal, 0x hex or
  * 0 octal) to its id, asking the loaded module: a number must be the id of a
  * registered type.  Returns 0 and sets *@id, or -ENOENT for an unknown type;
