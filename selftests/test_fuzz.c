@@ -24,7 +24,10 @@
  *     ENOTSUPP (524) where the kernel's map gets as far as the operation
  *     (bpf(2) offers them only through ops the types do not implement;
  *     Documentation/design.md); the checks before it (attribute, fd, file
- *     mode, copying the key for lookup_and_delete) must agree.  The kernel
+ *     mode, copying the key for lookup_and_delete) must agree: the kernel's
+ *     result must be one its op gives (batch: no EPERM or EBADF, no garbage
+ *     in the attribute, no wrong fd; lookup_and_delete: the key readable,
+ *     and 0, ENOENT, or EFAULT from a value it cannot write).  The kernel
  *     map is then made equal to the extmap map again.
  *   - get_next_key on hash and lpm: the order differs (a different hash, a
  *     trie walked in post order), so after a present key only "0 or ENOENT"
@@ -578,6 +581,29 @@ static const char *cmd_name(int cmd)
 	return "?";
 }
 
+/*
+ * Whether a kernel hash's BPF_MAP_LOOKUP_AND_DELETE_ELEM result @r/@e is
+ * the op's own: bpf(2) checks the flags, the fd, the file mode and copies
+ * the key in before it, and copies the value out after.  With the key
+ * read, the op gives 0 or ENOENT, or EFAULT when the value cannot be
+ * written; any other errno (EINVAL, EPERM, EFAULT with a key that faults)
+ * comes from a check before it, where extmap's map must agree.
+ */
+static bool lad_op_result(int r, int e, unsigned int size, enum ptr_kind kk,
+			  enum ptr_kind vk, const struct pair *p)
+{
+	bool key_in = size >= offsetof(union bpf_attr, key) + 8 &&
+		      !ptr_faults(kk, p->ks);
+	bool value_faults = size < offsetof(union bpf_attr, value) + 8 ||
+			    ptr_faults(vk, p->vs);
+
+	if (!key_in)
+		return false;
+	if (r == 0)
+		return !value_faults;
+	return e == ENOENT || (e == EFAULT && value_faults);
+}
+
 static bool is_batch(int cmd)
 {
 	return cmd == BPF_MAP_LOOKUP_BATCH || cmd == BPF_MAP_UPDATE_BATCH ||
@@ -719,9 +745,15 @@ static int bpf_fuzz(void)
 					 a[0]->info.info_len, a[1]->info.info_len, ilen);
 				diffs++;
 			}
-		} else if ((is_batch(cmd) || cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM) &&
-			   e[0] == ENOTSUPP && e[1] != EPERM && e[1] != EBADF &&
-			   !(garbage && garbage < size) && !wrongfd) {
+		} else if (is_batch(cmd) && e[0] == ENOTSUPP && e[1] != EPERM &&
+			   e[1] != EBADF && !(garbage && garbage < size) && !wrongfd) {
+			/* bpf(2) checks only the attribute's tail, the fd and
+			 * the file mode before the op: all agreed, so the
+			 * kernel's result is its batch op's. */
+			tolerated = true;
+		} else if (cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM && e[0] == ENOTSUPP &&
+			   !(garbage && garbage < size) && !wrongfd &&
+			   lad_op_result(r[1], e[1], size, kk, vk, &p)) {
 			tolerated = true;
 		} else if (cmd == BPF_MAP_GET_NEXT_KEY && p.kind != K_ARRAY && present &&
 			   (e[0] == ENOENT) != (e[1] == ENOENT) &&
