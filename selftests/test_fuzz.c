@@ -134,8 +134,9 @@ static void *place(int side, int slot, enum ptr_kind k, const void *data, size_t
 
 static bool ptr_faults(enum ptr_kind k, size_t len)
 {
+	/* place() keeps at most len - 1 bytes of a straddling one readable. */
 	return k == P_NULL || k == P_NONE || k == P_KERNEL ||
-	       (k == P_STRADDLE && len > 1);
+	       (k == P_STRADDLE && len > 0);
 }
 
 static uint32_t pick_u32(void)
@@ -589,14 +590,17 @@ static const char *cmd_name(int cmd)
  * written; any other errno (EINVAL, EPERM, EFAULT with a key that faults)
  * comes from a check before it, where extmap's map must agree.
  */
-static bool lad_op_result(int r, int e, unsigned int size, enum ptr_kind kk,
-			  enum ptr_kind vk, const struct pair *p)
+static bool lad_op_result(int r, int e, const union bpf_attr *sent,
+			  unsigned int size, enum ptr_kind kk, enum ptr_kind vk,
+			  const struct pair *p)
 {
-	bool key_in = size >= offsetof(union bpf_attr, key) + 8 &&
-		      !ptr_faults(kk, p->ks);
-	bool value_faults = size < offsetof(union bpf_attr, value) + 8 ||
-			    ptr_faults(vk, p->vs);
+	union bpf_attr seen = {};
+	bool key_in, value_faults;
 
+	/* What the kernel reads: the first @size bytes, zeros after. */
+	memcpy(&seen, sent, size < sizeof(seen) ? size : sizeof(seen));
+	key_in = seen.key == sent->key && !ptr_faults(kk, p->ks);
+	value_faults = seen.value != sent->value || ptr_faults(vk, p->vs);
 	if (!key_in)
 		return false;
 	if (r == 0)
@@ -753,7 +757,7 @@ static int bpf_fuzz(void)
 			tolerated = true;
 		} else if (cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM && e[0] == ENOTSUPP &&
 			   !(garbage && garbage < size) && !wrongfd &&
-			   lad_op_result(r[1], e[1], size, kk, vk, &p)) {
+			   lad_op_result(r[1], e[1], a[1], size, kk, vk, &p)) {
 			tolerated = true;
 		} else if (cmd == BPF_MAP_GET_NEXT_KEY && p.kind != K_ARRAY && present &&
 			   (e[0] == ENOENT) != (e[1] == ENOENT) &&
@@ -913,12 +917,43 @@ static int unpriv(void)
 	return TAP_PASS;
 }
 
+/* MemAvailable of /proc/meminfo in KiB, or -1: a diagnostic per case. */
+static long mem_available_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+#define MEM_CASE(f)							\
+	static int f##_mem(void)					\
+	{								\
+		long before = mem_available_kb(), after;		\
+		int r = f();						\
+									\
+		after = mem_available_kb();				\
+		tap_diag("%s: MemAvailable %ld kB before, %ld kB after", \
+			 #f, before, after);				\
+		return r;						\
+	}
+MEM_CASE(ioctl_fuzz)
+MEM_CASE(bpf_fuzz)
+MEM_CASE(unpriv)
+
 int main(void)
 {
 	static const struct tap_case cases[] = {
-		TAP_CASE(ioctl_fuzz),
-		TAP_CASE(bpf_fuzz),
-		TAP_CASE(unpriv),
+		{ "ioctl_fuzz", ioctl_fuzz_mem },
+		{ "bpf_fuzz", bpf_fuzz_mem },
+		{ "unpriv", unpriv_mem },
 	};
 	const char *s = getenv("EXTMAP_FUZZ_SEED"), *it = getenv("EXTMAP_FUZZ_ITERATIONS");
 
