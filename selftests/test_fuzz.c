@@ -10,7 +10,8 @@
  * wrong number, an errno from the documented set otherwise, and a created
  * map must be what was asked for (bpf_map_info, file mode).  Requests that
  * the module would accept and that would allocate more than 64 MiB get a
- * smaller max_entries: the VM has 2 GiB.
+ * smaller max_entries, and smaller key and value sizes when that is not
+ * enough: the VM has 2 GiB.
  *
  * bpf_fuzz: bpf(2) commands on pairs of maps created with the same
  * attributes, an extmap map and its kernel counterpart (array/ARRAY,
@@ -231,11 +232,23 @@ static void random_create(struct extmap_create *c)
 		c->map_extra = rnd() | 1;
 	if (rnd_below(12) == 0)
 		c->reserved[rnd_below(4)] = (uint32_t)rnd() | 1;
-	/* Keep what would be created within reach of a 2 GiB VM. */
+	/*
+	 * Keep what would be created within reach of a 2 GiB VM.  A smaller
+	 * max_entries is not always enough: a hash of elements just under
+	 * KMALLOC_MAX (key or value of 4 MiB - 64) and a few hundred entries
+	 * passes the type's checks with up to 2 GiB (the guest ran out of
+	 * memory): then the sizes come down too, and the entries last.
+	 */
 	if (creation_bytes(c) > BIG_ALLOC) {
 		c->max_entries = 1 + rnd_below(4096);
-		if (c->type == EXTMAP_MAP_TYPE_ARRAY && creation_bytes(c) > BIG_ALLOC)
-			c->value_size = 1 + rnd_below(4096);
+		while (creation_bytes(c) > BIG_ALLOC) {
+			if (c->value_size > 4096)
+				c->value_size = 1 + rnd_below(4096);
+			else if (c->key_size > 4096)
+				c->key_size = 1 + rnd_below(4096);
+			else
+				c->max_entries = c->max_entries / 2 + 1;
+		}
 	}
 }
 
