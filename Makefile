@@ -7,13 +7,18 @@
 #   make KDIR=<dir>      the module for one kernel build tree only
 #   make check           build, then run the selftests in a VM per test kernel
 #   make matrix          run only test_matrix on every test kernel; the
-#                        bpf_map_lookup_elem matrices go to build/matrix/
-#   make matrix-expected make them the expected matrices (selftests/matrix/)
+#                        bpf_map_lookup_elem matrices of clean runs go to
+#                        build/matrix/ (emptied first)
+#   make matrix-expected make them the expected matrices (selftests/matrix/),
+#                        refusing fail cells and two releases of one series,
+#                        and show the diff against the committed ones
 #   make doc             regenerate Documentation/helpers/ from the expected
 #                        matrices; make doc-check: fail if it is out of date
 #   make check-debug     the same on our debug kernel (KASAN, lockdep,
 #                        kmemleak, ...), built once per machine
 #   make bench           time each extmap type against its kernel counterpart
+#   make lint            checkpatch.pl on the kernel code (--strict) and on
+#                        lib/, extmapctl/, examples/; sparse on the module
 #   make clean
 #
 # Everything is built under build/: build/<kernel release>/extmap.ko (and
@@ -68,27 +73,100 @@ check: all doc-check
 	@$(SRCTREE)/scripts/check $(KERNELS)
 
 # The bpf_map_lookup_elem matrix (selftests/test_matrix) alone.  vm-run has
-# the test write build/results/<krel>/matrix.tsv; we keep a copy per kernel
-# in build/matrix/, which a later 'make check' does not wipe.
+# the test write build/results/<krel>/matrix.tsv; build/matrix/ starts empty
+# and gets a copy, <krel>.tsv, only from a clean run: every failure vmtest
+# counted is a row of the matrix that differs from the expected one (that is
+# what a deliberate change looks like; matrix-expected shows the difference).
+# A run with any other failure (a kernel report, a crash, a failed race
+# test, ...) or whose results predate this run keeps nothing and fails.
+# A later 'make check' does not wipe build/matrix/.
+MATRIX_ROW_RE := ^test_matrix: [A-Z0-9_]+ row matches the expected matrix$$
+.PHONY: matrix matrix-expected
 matrix: all
-	@mkdir -p $(BUILD)/matrix; rc=0; \
+	@rm -rf $(BUILD)/matrix; mkdir -p $(BUILD)/matrix; rc=0; \
+	stamp=$(BUILD)/matrix/.started; touch $$stamp; \
 	for k in $(KERNELS); do \
-		$(SRCTREE)/scripts/vmtest $$k test_matrix || rc=1; \
-		if [ -f $(BUILD)/results/$$k/matrix.tsv ]; then \
-			cp $(BUILD)/results/$$k/matrix.tsv $(BUILD)/matrix/$$k.tsv; \
-			echo "matrix: $(BUILD)/matrix/$$k.tsv"; \
-		else echo "matrix: no matrix.tsv from $$k"; rc=1; fi; \
-	done; exit $$rc
+		r=$(BUILD)/results/$$k; \
+		$(SRCTREE)/scripts/vmtest $$k test_matrix || true; \
+		if [ ! -f $$r/summary ] || [ ! $$r/summary -nt $$stamp ] || \
+		   [ ! -f $$r/failures ] || [ ! -s $$r/matrix.tsv ]; then \
+			echo "matrix: $$k: no results or no matrix.tsv from this run: nothing kept"; \
+			rc=1; continue; \
+		fi; \
+		other=$$(grep -Ev '$(MATRIX_ROW_RE)' $$r/failures || true); \
+		if [ -n "$$other" ]; then \
+			echo "matrix: $$k: the run was not clean, its matrix.tsv is not kept:"; \
+			echo "$$other" | sed 's/^/    FAIL /'; \
+			rc=1; continue; \
+		fi; \
+		cp $$r/matrix.tsv $(BUILD)/matrix/$$k.tsv; \
+		n=$$(grep -Ec '$(MATRIX_ROW_RE)' $$r/failures || true); \
+		echo "matrix: $(BUILD)/matrix/$$k.tsv ($$n rows differ from the expected matrix)"; \
+	done; rm -f $$stamp; exit $$rc
 
 # Adopt the matrices of the last 'make matrix' as the expected ones, one per
-# kernel series (6.1, 6.12, ...), and regenerate the helper page from them.
+# kernel series: <krel>.tsv becomes selftests/matrix/expected-<major.minor>.tsv,
+# or expected-<major.minor>-debug.tsv for our debug kernel (a release with
+# -extmap-debug), the file test_matrix reads on that kernel.  Refuses, and
+# then copies nothing, when a TSV is malformed or has a "fail" cell (a broken
+# promise or a harness failure is never expected), or when two releases map
+# to one series.  Prints each file's diff against the committed one for
+# review, then regenerates the helper page from the expected matrices.
 matrix-expected:
-	@set -e; for f in $(BUILD)/matrix/*.tsv; do \
-		k=$$(basename $$f .tsv); s=$$(echo $$k | sed -E 's/^([0-9]+\.[0-9]+).*/\1/'); \
-		cp $$f $(SRCTREE)/selftests/matrix/expected-$$s.tsv; \
-		echo "selftests/matrix/expected-$$s.tsv <- $$f"; \
+	@set -e; dir=$(BUILD)/matrix; exp=$(SRCTREE)/selftests/matrix; \
+	set -- $$dir/*.tsv; \
+	[ -e "$$1" ] || { echo "matrix-expected: no $$dir/*.tsv: run 'make matrix' first" >&2; exit 1; }; \
+	bad=0 seen=; \
+	for f; do \
+		k=$$(basename $$f .tsv); \
+		s=$$(echo "$$k" | sed -nE 's/^([0-9]+\.[0-9]+)([^0-9].*)?$$/\1/p'); \
+		if [ -z "$$s" ]; then \
+			echo "matrix-expected: $$f: no kernel series in the release $$k" >&2; \
+			bad=1; continue; \
+		fi; \
+		case $$k in *-extmap-debug*) s=$$s-debug ;; esac; \
+		prob=$$(awk -F'\t' ' \
+			NR == 1 { if ($$0 != "prog_type\tmap_type\tresult\tdetail") print "line 1: not the matrix header"; next } \
+			NF != 4 || $$1 == "" || $$2 == "" { print "line " NR ": not 4 fields"; next } \
+			$$3 == "fail" { print "line " NR ": fail cell: " $$1 " " $$2 ": " $$4; next } \
+			$$3 !~ /^(pass|rejected|skip)$$/ { print "line " NR ": unknown result " $$3 } \
+			END { if (NR < 2) print "no cells" }' $$f | head -n 20); \
+		if [ -n "$$prob" ]; then \
+			echo "matrix-expected: refusing $$f:" >&2; \
+			echo "$$prob" | sed 's/^/    /' >&2; \
+			bad=1; \
+		fi; \
+		for o in $$seen; do \
+			if [ "$${o%%=*}" = "$$s" ]; then \
+				echo "matrix-expected: refusing $$f: $$k and $${o#*=} both map to expected-$$s.tsv (keep one in $$dir)" >&2; \
+				bad=1; \
+			fi; \
+		done; \
+		seen="$$seen $$s=$$k"; \
+	done; \
+	[ $$bad = 0 ] || { echo "matrix-expected: nothing adopted" >&2; exit 1; }; \
+	for f; do \
+		k=$$(basename $$f .tsv); \
+		s=$$(echo "$$k" | sed -nE 's/^([0-9]+\.[0-9]+)([^0-9].*)?$$/\1/p'); \
+		case $$k in *-extmap-debug*) s=$$s-debug ;; esac; \
+		t=selftests/matrix/expected-$$s.tsv; \
+		git -C $(SRCTREE) show HEAD:$$t >$$dir/.committed 2>/dev/null || : >$$dir/.committed; \
+		if cmp -s $$dir/.committed $$f; then \
+			echo "matrix-expected: $$t <- $$f (as committed)"; \
+		else \
+			echo "matrix-expected: $$t <- $$f, changes against the committed file:"; \
+			diff -u --label "committed $$t" --label "$$f" $$dir/.committed $$f || true; \
+		fi; \
+		rm -f $$dir/.committed; \
+		cp $$f $$exp/expected-$$s.tsv; \
 	done
 	@$(SRCTREE)/scripts/gen-helper-doc
+
+# scripts/lint: checkpatch.pl, and sparse on the module's build for each
+# host test kernel, which it needs first (W=1 is part of every build).
+.PHONY: lint
+lint: module
+	@$(SRCTREE)/scripts/lint
 
 doc:
 	@$(SRCTREE)/scripts/gen-helper-doc
@@ -107,8 +185,8 @@ DEBUG_TEST_TIMEOUT ?= 1200
 check-debug: lib extmapctl examples selftests
 	@set -e; kdir=$$($(SRCTREE)/scripts/build-debug-kernel); \
 	$(SRCTREE)/scripts/build-module $$kdir; \
-	krel=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' \
-		$$kdir/include/generated/utsrelease.h); \
+	krel=$$(bash -c '. "$$1"/scripts/lib.sh; uts_release "$$2"' - \
+		$(SRCTREE) $$kdir); \
 	VMTEST_IMAGE=$$kdir/arch/x86/boot/bzImage \
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-$(DEBUG_VM_TIMEOUT)} \
 	EXTMAP_TEST_TIMEOUT=$${EXTMAP_TEST_TIMEOUT:-$(DEBUG_TEST_TIMEOUT)} \

@@ -43,7 +43,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "progs/bench_common.h"
 #include "bench.skel.h"
 #include "map_free.skel.h"

@@ -20,10 +20,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 
 #define PROG		"extmapctl"
 #define VERSION		"0.1.0"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 enum {
 	EXIT_RUNTIME	= 1,
@@ -88,7 +92,7 @@ static const struct opt_desc options[] = {
 	  "NUMA node; implies BPF_F_NUMA_NODE (create)." },
 };
 
-#define NR_OPTIONS	(sizeof(options) / sizeof(options[0]))
+#define NR_OPTIONS	ARRAY_SIZE(options)
 #define MAX_ARGS	4	/* command name and its operands */
 
 struct ctx {
@@ -201,11 +205,21 @@ static int set_opt(struct ctx *ctx, int id, const char *arg)
 {
 	ctx->seen |= id;
 	switch (id) {
-	case OPT_DEV:		ctx->dev = arg; return 0;
-	case OPT_VERBOSE:	ctx->verbose = true; return 0;
-	case OPT_JSON:		ctx->json = true; return 0;
-	case OPT_NAME:		ctx->name = arg; return 0;
-	case OPT_PIN:		ctx->pin = arg; return 0;
+	case OPT_DEV:
+		ctx->dev = arg;
+		return 0;
+	case OPT_VERBOSE:
+		ctx->verbose = true;
+		return 0;
+	case OPT_JSON:
+		ctx->json = true;
+		return 0;
+	case OPT_NAME:
+		ctx->name = arg;
+		return 0;
+	case OPT_PIN:
+		ctx->pin = arg;
+		return 0;
 	case OPT_KEY_SIZE:	return parse_u32(id, arg, &ctx->key_size);
 	case OPT_VALUE_SIZE:	return parse_u32(id, arg, &ctx->value_size);
 	case OPT_MAX_ENTRIES:	return parse_u32(id, arg, &ctx->max_entries);
@@ -331,31 +345,6 @@ static const char *type_name(const struct extmap_type_info *t, char *buf)
  * Fetch all registered types into a malloc'ed array.  A module loaded
  * between the two calls can add types; ask again until they fit.
  */
-static int load_types(const char *dev, struct extmap_type_info **out, __u32 *n)
-{
-	struct extmap_type_info *types = NULL;
-	__u32 room = 0, count = 0;
-	int err;
-
-	for (;;) {
-		err = extmap_get_types(dev, types, &count);
-		if (err || count <= room)
-			break;
-		free(types);
-		room = count;
-		types = calloc(room, sizeof(*types));
-		if (!types)
-			return -ENOMEM;
-	}
-	if (err) {
-		free(types);
-		return err;
-	}
-	*out = types;
-	*n = count;
-	return 0;
-}
-
 /* ---- types ------------------------------------------------------------- */
 
 static int cmd_types(const struct cmd *cmd, struct ctx *ctx)
@@ -365,7 +354,7 @@ static int cmd_types(const struct cmd *cmd, struct ctx *ctx)
 	__u32 n, i;
 	int err;
 
-	err = load_types(ctx->dev, &types, &n);
+	err = extmap_get_all_types(ctx->dev, &types, &n);
 	if (err)
 		return dev_err(cmd, ctx, err);
 
@@ -503,7 +492,7 @@ static void describe_type(const struct ctx *ctx, struct map_desc *d)
 	const char *kname;
 	__u32 n, i;
 
-	strcpy(d->type_name, "unknown");
+	snprintf(d->type_name, sizeof(d->type_name), "unknown");
 	d->extmap = extmap_is_extmap_type(d->info.type);
 	if (!d->extmap) {
 		kname = libbpf_bpf_map_type_str(d->info.type);
@@ -513,7 +502,7 @@ static void describe_type(const struct ctx *ctx, struct map_desc *d)
 		return;
 	}
 	/* Without the module the rest of the description still stands. */
-	if (load_types(ctx->dev, &types, &n))
+	if (extmap_get_all_types(ctx->dev, &types, &n))
 		return;
 	for (i = 0; i < n; i++)
 		if (types[i].id == d->info.type)
@@ -557,9 +546,9 @@ static void print_map_json(const struct map_desc *d)
 	json_str(d->type_name);
 	printf(",\"id\":%u,\"name\":", info->id);
 	json_str(info->name);
-	printf(",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u"
-	       ",\"flags\":%u,\"map_extra\":%llu",
-	       info->key_size, info->value_size, info->max_entries,
+	printf(",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u",
+	       info->key_size, info->value_size, info->max_entries);
+	printf(",\"flags\":%u,\"map_extra\":%llu",
 	       info->map_flags, (unsigned long long)info->map_extra);
 	if (d->memlock >= 0)
 		printf(",\"memlock\":%lld", d->memlock);
@@ -644,10 +633,8 @@ PROG " types\n",
 			OPT_NAME | OPT_FLAGS | OPT_NUMA_NODE | OPT_PIN,
 		.min_args = 1,
 		.max_args = 1,
-		.synopsis = "create TYPE --key-size N --value-size N "
-			    "--max-entries N\n"
-			    "--pin PATH [--name NAME] [--flags N] "
-			    "[--numa-node N]",
+		.synopsis = "create TYPE --key-size N --value-size N --max-entries N\n"
+			    "--pin PATH [--name NAME] [--flags N] [--numa-node N]",
 		.summary = "create an extmap map and pin it",
 		.description =
 "Create a map of extmap type TYPE (a name or an id from 'types') and\n"
@@ -690,7 +677,7 @@ PROG " help create\n",
 	},
 };
 
-#define NR_CMDS	(sizeof(cmds) / sizeof(cmds[0]))
+#define NR_CMDS	ARRAY_SIZE(cmds)
 
 static const struct cmd *find_cmd(const char *name)
 {

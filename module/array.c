@@ -16,7 +16,7 @@
 #include "compat.h"
 #include "types.h"
 
-struct extmap_array {
+struct ext_array {
 	struct bpf_map map;
 	u32 elem_size;		/* value_size rounded up to 8 */
 	/*
@@ -29,16 +29,16 @@ struct extmap_array {
 	char values[] __aligned(8);
 };
 
-static struct extmap_array *extmap_array(struct bpf_map *map)
+static struct ext_array *ext_array(struct bpf_map *map)
 {
-	return container_of(map, struct extmap_array, map);
+	return container_of(map, struct ext_array, map);
 }
 
 static u64 ext_array_map_size(u32 value_size, u32 max_entries)
 {
 	u64 slots = roundup_pow_of_two((u64)max_entries);
 
-	return sizeof(struct extmap_array) + slots * round_up((u64)value_size, 8);
+	return sizeof(struct ext_array) + slots * round_up((u64)value_size, 8);
 }
 
 static int ext_array_map_alloc_check(union bpf_attr *attr)
@@ -58,7 +58,7 @@ static int ext_array_map_alloc_check(union bpf_attr *attr)
 static struct bpf_map *ext_array_map_alloc(union bpf_attr *attr)
 {
 	u64 size = ext_array_map_size(attr->value_size, attr->max_entries);
-	struct extmap_array *array;
+	struct ext_array *array;
 
 	array = extmap_area_alloc(size, bpf_map_attr_numa_node(attr));
 	if (!array)
@@ -70,12 +70,12 @@ static struct bpf_map *ext_array_map_alloc(union bpf_attr *attr)
 
 static void ext_array_map_free(struct bpf_map *map)
 {
-	kvfree(extmap_array(map));
+	kvfree(ext_array(map));
 }
 
 static void *ext_array_map_lookup_elem(struct bpf_map *map, void *key)
 {
-	struct extmap_array *array = extmap_array(map);
+	struct ext_array *array = ext_array(map);
 	u32 index = *(u32 *)key;
 
 	if (unlikely(index >= map->max_entries))
@@ -91,11 +91,11 @@ static void *ext_array_map_lookup_elem(struct bpf_map *map, void *key)
  */
 static int ext_array_map_gen_lookup(struct bpf_map *map, struct bpf_insn *insn_buf)
 {
-	struct extmap_array *array = extmap_array(map);
+	struct ext_array *array = ext_array(map);
 	struct bpf_insn *insn = insn_buf;
 
 	*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1,
-				offsetof(struct extmap_array, values));
+				offsetof(struct ext_array, values));
 	*insn++ = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
 	*insn++ = BPF_JMP_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 4);
 	*insn++ = BPF_ALU32_IMM(BPF_AND, BPF_REG_0, array->index_mask);

@@ -60,7 +60,8 @@ static bool extmap_type_valid(const struct extmap_type *type)
 
 	return type->name && type->name[0] &&
 	       strlen(type->name) < EXTMAP_TYPE_NAME_LEN &&
-	       type->id > EXTMAP_MAP_TYPE_BASE && ops &&
+	       type->id > EXTMAP_MAP_TYPE_BASE &&
+	       type->id <= EXTMAP_MAP_TYPE_MAX && ops &&
 	       ops->map_alloc && ops->map_free && ops->map_lookup_elem &&
 	       ops->map_update_elem && ops->map_delete_elem &&
 	       ops->map_get_next_key && extmap_has_mem_usage(ops);
@@ -71,7 +72,8 @@ static bool extmap_type_valid(const struct extmap_type *type)
  * @type: the type; it must stay valid until extmap_unregister_type()
  *
  * Return: 0; -EINVAL if @type lacks a mandatory operation or has a bad
- * name or id; -EEXIST if its id or name is taken.
+ * name or id; -EEXIST if its id or name is taken; or what @type->init()
+ * returned.
  */
 int extmap_register_type(struct extmap_type *type)
 {
@@ -87,6 +89,11 @@ int extmap_register_type(struct extmap_type *type)
 			err = -EEXIST;
 			goto out;
 		}
+	}
+	if (type->init) {
+		err = type->init();
+		if (err)
+			goto out;
 	}
 	/*
 	 * The kernel sees a copy of the type's operations whose ->map_free()
@@ -106,14 +113,16 @@ EXPORT_SYMBOL_GPL(extmap_register_type);
  * extmap_unregister_type - stop creating maps of a type
  * @type: a registered type
  *
- * Maps that exist keep working: they hold a reference on @type's module,
- * whose exit therefore cannot run before they are gone.
+ * Called from the exit of @type's module: maps hold a reference on that
+ * module, so none of the type's maps is left, and @type->exit() may run.
  */
 void extmap_unregister_type(struct extmap_type *type)
 {
 	mutex_lock(&extmap_types_mutex);
 	list_del(&type->list);
 	mutex_unlock(&extmap_types_mutex);
+	if (type->exit)
+		type->exit();
 }
 EXPORT_SYMBOL_GPL(extmap_unregister_type);
 
@@ -424,9 +433,6 @@ static int __init extmap_init(void)
 	err = extmap_find_map_fops();
 	if (err)
 		return err;
-	err = extmap_lpm_init();
-	if (err)
-		return err;
 
 	for (i = 0; i < ARRAY_SIZE(extmap_builtin_types); i++) {
 		err = extmap_register_type(extmap_builtin_types[i]);
@@ -440,7 +446,6 @@ static int __init extmap_init(void)
 
 unregister:
 	extmap_unregister_builtin(i);
-	extmap_lpm_exit();
 	return err;
 }
 
@@ -448,7 +453,6 @@ static void __exit extmap_exit(void)
 {
 	misc_deregister(&extmap_dev);
 	extmap_unregister_builtin(ARRAY_SIZE(extmap_builtin_types));
-	extmap_lpm_exit();
 	/*
 	 * extmap_map_free() drops a map's reference on this module as its
 	 * last act, yet still has to return through this module's text.  An

@@ -16,11 +16,15 @@
  * Each list ends in a nulls marker naming its bucket, so a lookup that
  * followed a recycled element into another bucket notices and restarts.
  *
- * Updates and deletes lock one bucket with interrupts off, which makes them
- * safe in any context but NMI.  For NMI, and for a program that fires
- * inside an update (a kprobe, say), a per-CPU counter tells when this CPU
- * already holds one of the map's locks: the nested update fails with EBUSY
- * instead of deadlocking, as the kernel's hash maps do.
+ * Updates and deletes lock one bucket, and the free list inside it, with
+ * interrupts off.  A program that fires inside an update on the same CPU
+ * (from NMI, or a kprobe on a function the update calls) is told so by
+ * struct extmap_busy and gets EBUSY instead of a deadlock, as from the
+ * kernel's hash maps.  In NMI the locks are only tried: another CPU may
+ * hold one for as long as its update takes, and an NMI must not wait
+ * (lockdep reports any lock an NMI could wait for), so a contended update
+ * in NMI gets EBUSY too.  The locks are raw spinlocks, spinning even on
+ * PREEMPT_RT, and nothing is allocated under them.
  */
 #include <linux/bpf.h>
 #include <linux/extmap.h>
@@ -35,68 +39,69 @@
 #include "compat.h"
 #include "types.h"
 
-struct hash_elem {
+struct ext_hash_elem {
 	/* Readers may still walk ->node.next after the element is freed. */
 	struct hlist_nulls_node node;
-	struct hash_elem *free_next;
+	struct ext_hash_elem *free_next;
 	u32 hash;
 	/* The key, then the value at round_up(key_size, 8). */
 	char key[] __aligned(8);
 };
 
-struct hash_bucket {
+struct ext_hash_bucket {
 	struct hlist_nulls_head head;
 	raw_spinlock_t lock;
 };
 
-struct extmap_hash {
+struct ext_hash {
 	struct bpf_map map;
-	struct hash_bucket *buckets;
+	struct ext_hash_bucket *buckets;
 	void *elems;
-	struct hash_elem *free_list;
+	struct ext_hash_elem *free_list;
 	raw_spinlock_t free_lock;	/* nests inside a bucket lock */
 	atomic_t count;			/* keys in the map */
 	u32 n_buckets;			/* a power of two */
 	u32 elem_size;
 	u32 hashrnd;
-	int __percpu *busy;		/* map locks this CPU holds */
+	struct extmap_busy busy;
 	/* Distinct per map: a program may nest one map's update in another. */
 	struct lock_class_key lockdep_key;
 };
 
-static struct extmap_hash *extmap_hash(struct bpf_map *map)
+static struct ext_hash *ext_hash(struct bpf_map *map)
 {
-	return container_of(map, struct extmap_hash, map);
+	return container_of(map, struct ext_hash, map);
 }
 
-static u64 hash_elem_size(u32 key_size, u32 value_size)
+static u64 ext_hash_elem_size(u32 key_size, u32 value_size)
 {
-	return sizeof(struct hash_elem) + round_up((u64)key_size, 8) +
+	return sizeof(struct ext_hash_elem) + round_up((u64)key_size, 8) +
 	       round_up((u64)value_size, 8);
 }
 
 /*
  * One spare element per CPU beyond max_entries: an update replacing a key
  * takes its new element before it frees the old one, and a CPU runs at
- * most one update of the map at a time (see hash_enter()).
+ * most one update of the map at a time (see struct extmap_busy).
  */
-static u64 hash_pool_size(u32 max_entries)
+static u64 ext_hash_pool_size(u32 max_entries)
 {
 	return (u64)max_entries + num_possible_cpus();
 }
 
-static void *hash_elem_value(const struct extmap_hash *h, struct hash_elem *e)
+static void *ext_hash_elem_value(const struct ext_hash *h,
+				 struct ext_hash_elem *e)
 {
 	return e->key + round_up(h->map.key_size, 8);
 }
 
 /*
- * hash_key() and hash_find() are the lookup path: inlined into it, since
- * a call and its return (through a return thunk, on most machines) cost
- * about as much as either.
+ * ext_hash_key() and ext_hash_find() are the lookup path: inlined into
+ * it, since a call and its return (through a return thunk, on most
+ * machines) cost about as much as either.
  */
-static __always_inline u32 hash_key(const struct extmap_hash *h,
-				    const void *key)
+static __always_inline u32 ext_hash_key(const struct ext_hash *h,
+					const void *key)
 {
 	/* jhash2() takes whole words, and half the instructions. */
 	if (likely(h->map.key_size % 4 == 0))
@@ -104,17 +109,17 @@ static __always_inline u32 hash_key(const struct extmap_hash *h,
 	return jhash(key, h->map.key_size, h->hashrnd);
 }
 
-static struct hash_bucket *hash_bucket(struct extmap_hash *h, u32 hash)
+static struct ext_hash_bucket *ext_hash_bucket(struct ext_hash *h, u32 hash)
 {
 	return &h->buckets[hash & (h->n_buckets - 1)];
 }
 
-static __always_inline struct hash_elem *hash_find(struct extmap_hash *h,
-						   const void *key, u32 hash)
+static __always_inline struct ext_hash_elem *ext_hash_find(struct ext_hash *h,
+							   const void *key, u32 hash)
 {
 	u32 index = hash & (h->n_buckets - 1);
 	struct hlist_nulls_node *n;
-	struct hash_elem *e;
+	struct ext_hash_elem *e;
 
 again:
 	hlist_nulls_for_each_entry_rcu(e, n, &h->buckets[index].head, node)
@@ -127,50 +132,39 @@ again:
 }
 
 /*
- * Enter the map's update side on this CPU, with interrupts off; false if
- * this CPU is already inside it (an NMI or a program that interrupted an
- * update), which must then fail with EBUSY rather than spin on a bucket
- * lock it may itself hold.
+ * Lock a bucket or the free list; in NMI only try (see the top of the
+ * file).  A macro, so that sparse sees the kernel's own conditional
+ * acquire.
  */
-static bool hash_enter(struct extmap_hash *h, unsigned long *flags)
-{
-	local_irq_save(*flags);
-	if (likely(__this_cpu_inc_return(*h->busy) == 1))
-		return true;
-	__this_cpu_dec(*h->busy);
-	local_irq_restore(*flags);
-	return false;
-}
+#define ext_hash_lock(lock)						\
+({									\
+	raw_spinlock_t *__lock = (lock);				\
+									\
+	in_nmi() ? raw_spin_trylock(__lock) :				\
+		   ({ raw_spin_lock(__lock); true; });			\
+})
 
-static void hash_exit(struct extmap_hash *h, unsigned long flags)
+/*
+ * Under the free list's lock.  Never empty inside extmap_busy_enter():
+ * see ext_hash_pool_size().
+ */
+static struct ext_hash_elem *ext_hash_pop_free(struct ext_hash *h)
 {
-	__this_cpu_dec(*h->busy);
-	local_irq_restore(flags);
-}
+	struct ext_hash_elem *e = h->free_list;
 
-/* Never empty inside hash_enter(): see hash_pool_size(). */
-static struct hash_elem *hash_pop_free(struct extmap_hash *h)
-{
-	struct hash_elem *e;
-
-	raw_spin_lock(&h->free_lock);
-	e = h->free_list;
 	h->free_list = e->free_next;
-	raw_spin_unlock(&h->free_lock);
 	return e;
 }
 
-static void hash_push_free(struct extmap_hash *h, struct hash_elem *e)
+static void ext_hash_push_free(struct ext_hash *h, struct ext_hash_elem *e)
 {
-	raw_spin_lock(&h->free_lock);
 	e->free_next = h->free_list;
 	h->free_list = e;
-	raw_spin_unlock(&h->free_lock);
 }
 
 static int ext_hash_map_alloc_check(union bpf_attr *attr)
 {
-	u64 elem_size = hash_elem_size(attr->key_size, attr->value_size);
+	u64 elem_size = ext_hash_elem_size(attr->key_size, attr->value_size);
 
 	if ((attr->map_flags & BPF_F_ZERO_SEED) && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -180,8 +174,9 @@ static int ext_hash_map_alloc_check(union bpf_attr *attr)
 	if (elem_size >= KMALLOC_MAX_SIZE)
 		return -E2BIG;
 	if (attr->max_entries > 1U << 31 ||
-	    elem_size * hash_pool_size(attr->max_entries) > EXTMAP_MAX_AREA_SIZE ||
-	    sizeof(struct hash_bucket) * roundup_pow_of_two((u64)attr->max_entries) >
+	    elem_size * ext_hash_pool_size(attr->max_entries) > EXTMAP_MAX_AREA_SIZE ||
+	    sizeof(struct ext_hash_bucket) *
+	    roundup_pow_of_two((u64)attr->max_entries) >
 	    EXTMAP_MAX_AREA_SIZE)
 		return -E2BIG;
 	return 0;
@@ -189,16 +184,16 @@ static int ext_hash_map_alloc_check(union bpf_attr *attr)
 
 static void ext_hash_map_free(struct bpf_map *map)
 {
-	struct extmap_hash *h = extmap_hash(map);
+	struct ext_hash *h = ext_hash(map);
 
-	free_percpu(h->busy);
+	extmap_busy_free(&h->busy);
 	kvfree(h->elems);
 	kvfree(h->buckets);
 	lockdep_unregister_key(&h->lockdep_key);
 	kvfree(h);
 }
 
-static void hash_init_buckets(struct extmap_hash *h)
+static void ext_hash_init_buckets(struct ext_hash *h)
 {
 	u32 i;
 
@@ -211,9 +206,9 @@ static void hash_init_buckets(struct extmap_hash *h)
 }
 
 /* Nobody can see the map yet: the list is built without its lock. */
-static void hash_init_free_list(struct extmap_hash *h, u64 n)
+static void ext_hash_init_free_list(struct ext_hash *h, u64 n)
 {
-	struct hash_elem *e;
+	struct ext_hash_elem *e;
 	u64 i;
 
 	raw_spin_lock_init(&h->free_lock);
@@ -228,8 +223,8 @@ static void hash_init_free_list(struct extmap_hash *h, u64 n)
 static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
 {
 	int numa_node = bpf_map_attr_numa_node(attr);
-	u64 pool = hash_pool_size(attr->max_entries);
-	struct extmap_hash *h;
+	u64 pool = ext_hash_pool_size(attr->max_entries);
+	struct ext_hash *h;
 
 	h = extmap_area_alloc(sizeof(*h), numa_node);
 	if (!h)
@@ -237,28 +232,27 @@ static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
 	lockdep_register_key(&h->lockdep_key);
 
 	h->n_buckets = roundup_pow_of_two(attr->max_entries);
-	h->elem_size = hash_elem_size(attr->key_size, attr->value_size);
+	h->elem_size = ext_hash_elem_size(attr->key_size, attr->value_size);
 	if (!(attr->map_flags & BPF_F_ZERO_SEED))
 		h->hashrnd = get_random_u32();
 	h->buckets = extmap_area_alloc((u64)h->n_buckets * sizeof(*h->buckets),
 				       numa_node);
 	h->elems = extmap_area_alloc(pool * h->elem_size, numa_node);
-	h->busy = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!h->buckets || !h->elems || !h->busy) {
+	if (!h->buckets || !h->elems || extmap_busy_init(&h->busy)) {
 		ext_hash_map_free(&h->map);
 		return ERR_PTR(-ENOMEM);
 	}
-	hash_init_buckets(h);
-	hash_init_free_list(h, pool);
+	ext_hash_init_buckets(h);
+	ext_hash_init_free_list(h, pool);
 	return &h->map;
 }
 
 static void *ext_hash_map_lookup_elem(struct bpf_map *map, void *key)
 {
-	struct extmap_hash *h = extmap_hash(map);
-	struct hash_elem *e = hash_find(h, key, hash_key(h, key));
+	struct ext_hash *h = ext_hash(map);
+	struct ext_hash_elem *e = ext_hash_find(h, key, ext_hash_key(h, key));
 
-	return e ? hash_elem_value(h, e) : NULL;
+	return e ? ext_hash_elem_value(h, e) : NULL;
 }
 
 /* Results and their order as BPF_MAP_TYPE_HASH gives them. */
@@ -266,12 +260,12 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 					     void *key, void *value,
 					     u64 flags)
 {
-	struct extmap_hash *h = extmap_hash(map);
-	struct hash_elem *old, *new;
-	struct hash_bucket *b;
+	struct ext_hash *h = ext_hash(map);
+	struct ext_hash_elem *old, *new;
+	struct ext_hash_bucket *b;
 	unsigned long irqflags;
+	int err = 0;
 	u32 hash;
-	int err;
 
 	if (unlikely((flags & ~BPF_F_LOCK) > BPF_EXIST))
 		return -EINVAL;
@@ -279,13 +273,16 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 	if (unlikely(flags & BPF_F_LOCK))
 		return -EINVAL;
 
-	hash = hash_key(h, key);
-	b = hash_bucket(h, hash);
-	if (!hash_enter(h, &irqflags))
+	hash = ext_hash_key(h, key);
+	b = ext_hash_bucket(h, hash);
+	if (!extmap_busy_enter(&h->busy, &irqflags))
 		return -EBUSY;
-	raw_spin_lock(&b->lock);
+	if (!ext_hash_lock(&b->lock)) {
+		err = -EBUSY;
+		goto exit;
+	}
 
-	old = hash_find(h, key, hash);
+	old = ext_hash_find(h, key, hash);
 	if (old && flags == BPF_NOEXIST) {
 		err = -EEXIST;
 		goto unlock;
@@ -294,66 +291,86 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 		err = -ENOENT;
 		goto unlock;
 	}
+	/* The last check that can fail: nothing is undone after it. */
+	if (!ext_hash_lock(&h->free_lock)) {
+		err = -EBUSY;
+		goto unlock;
+	}
 	if (!old && atomic_inc_return(&h->count) > map->max_entries) {
 		atomic_dec(&h->count);
+		raw_spin_unlock(&h->free_lock);
 		err = -E2BIG;
 		goto unlock;
 	}
 
-	new = hash_pop_free(h);
+	new = ext_hash_pop_free(h);
 	new->hash = hash;
 	memcpy(new->key, key, map->key_size);
-	memcpy(hash_elem_value(h, new), value, map->value_size);
+	memcpy(ext_hash_elem_value(h, new), value, map->value_size);
 	hlist_nulls_add_head_rcu(&new->node, &b->head);
 	if (old) {
 		hlist_nulls_del_rcu(&old->node);
-		hash_push_free(h, old);
+		ext_hash_push_free(h, old);
 	}
+	raw_spin_unlock(&h->free_lock);
 unlock:
 	raw_spin_unlock(&b->lock);
-	hash_exit(h, irqflags);
+exit:
+	extmap_busy_exit(&h->busy, irqflags);
 	return err;
 }
 
 static extmap_ret_t ext_hash_map_delete_elem(struct bpf_map *map, void *key)
 {
-	struct extmap_hash *h = extmap_hash(map);
-	u32 hash = hash_key(h, key);
-	struct hash_bucket *b = hash_bucket(h, hash);
+	struct ext_hash *h = ext_hash(map);
+	u32 hash = ext_hash_key(h, key);
+	struct ext_hash_bucket *b = ext_hash_bucket(h, hash);
 	unsigned long irqflags;
-	struct hash_elem *e;
+	struct ext_hash_elem *e;
 	int err = 0;
 
-	if (!hash_enter(h, &irqflags))
+	if (!extmap_busy_enter(&h->busy, &irqflags))
 		return -EBUSY;
-	raw_spin_lock(&b->lock);
-	e = hash_find(h, key, hash);
-	if (e) {
-		hlist_nulls_del_rcu(&e->node);
-		hash_push_free(h, e);
-		atomic_dec(&h->count);
-	} else {
-		err = -ENOENT;
+	if (!ext_hash_lock(&b->lock)) {
+		err = -EBUSY;
+		goto exit;
 	}
+	e = ext_hash_find(h, key, hash);
+	if (!e) {
+		err = -ENOENT;
+		goto unlock;
+	}
+	if (!ext_hash_lock(&h->free_lock)) {
+		err = -EBUSY;
+		goto unlock;
+	}
+	hlist_nulls_del_rcu(&e->node);
+	ext_hash_push_free(h, e);
+	raw_spin_unlock(&h->free_lock);
+	atomic_dec(&h->count);
+unlock:
 	raw_spin_unlock(&b->lock);
-	hash_exit(h, irqflags);
+exit:
+	extmap_busy_exit(&h->busy, irqflags);
 	return err;
 }
 
-static struct hash_elem *hash_first(struct hash_bucket *b)
+static struct ext_hash_elem *ext_hash_first(struct ext_hash_bucket *b)
 {
 	struct hlist_nulls_node *n;
 
-	n = rcu_dereference_raw(hlist_nulls_first_rcu(&b->head));
-	return hlist_nulls_entry_safe(n, struct hash_elem, node);
+	n = rcu_dereference_check(hlist_nulls_first_rcu(&b->head),
+				  rcu_read_lock_any_held());
+	return hlist_nulls_entry_safe(n, struct ext_hash_elem, node);
 }
 
-static struct hash_elem *hash_next(struct hash_elem *e)
+static struct ext_hash_elem *ext_hash_next(struct ext_hash_elem *e)
 {
 	struct hlist_nulls_node *n;
 
-	n = rcu_dereference_raw(hlist_nulls_next_rcu(&e->node));
-	return hlist_nulls_entry_safe(n, struct hash_elem, node);
+	n = rcu_dereference_check(hlist_nulls_next_rcu(&e->node),
+				  rcu_read_lock_any_held());
+	return hlist_nulls_entry_safe(n, struct ext_hash_elem, node);
 }
 
 /*
@@ -363,20 +380,20 @@ static struct hash_elem *hash_next(struct hash_elem *e)
 static int ext_hash_map_get_next_key(struct bpf_map *map, void *key,
 				     void *next_key)
 {
-	struct extmap_hash *h = extmap_hash(map);
-	struct hash_elem *e = NULL;
+	struct ext_hash *h = ext_hash(map);
+	struct ext_hash_elem *e = NULL;
 	u32 i = 0, hash;
 
 	if (key) {
-		hash = hash_key(h, key);
-		e = hash_find(h, key, hash);
+		hash = ext_hash_key(h, key);
+		e = ext_hash_find(h, key, hash);
 		if (e) {
-			e = hash_next(e);
+			e = ext_hash_next(e);
 			i = (hash & (h->n_buckets - 1)) + 1;
 		}
 	}
 	for (; !e && i < h->n_buckets; i++)
-		e = hash_first(&h->buckets[i]);
+		e = ext_hash_first(&h->buckets[i]);
 	if (!e)
 		return -ENOENT;
 	memcpy(next_key, e->key, map->key_size);
@@ -386,11 +403,11 @@ static int ext_hash_map_get_next_key(struct bpf_map *map, void *key,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 {
-	const struct extmap_hash *h = container_of(map, struct extmap_hash, map);
+	const struct ext_hash *h = container_of(map, struct ext_hash, map);
 
 	return sizeof(*h) + (u64)h->n_buckets * sizeof(*h->buckets) +
-	       hash_pool_size(map->max_entries) * h->elem_size +
-	       (u64)num_possible_cpus() * sizeof(int);
+	       ext_hash_pool_size(map->max_entries) * h->elem_size +
+	       extmap_busy_mem_usage();
 }
 #endif
 

@@ -34,24 +34,70 @@
  * one word at a time, each store taking one range from its old answer to
  * its new one; new nodes are filled in before they are linked in, and a
  * lookup that reads more than one changing thing starts again if the map
- * changed meanwhile (see lpm_seq_bump()).  A lookup racing an update
+ * changed meanwhile (see ext_lpm_seq_bump()).  A lookup racing an update
  * therefore returns the old answer or the new one.
  * Elements and nodes are freed after an RCU grace period, so a program
  * holding a value keeps valid memory, never reused for another prefix.
+ *
+ * The map's lock is a raw spinlock, held with interrupts off: updates come
+ * from BPF programs in any context but NMI (refused: see ext_lpm_enter()).
+ * Nothing is allocated under it, since the allocator's own locks are not
+ * raw (they sleep on PREEMPT_RT): an update allocates its element first,
+ * an insert takes its nodes from spares that are refilled outside the
+ * lock (see ext_lpm_spares_fill()), and a wide node's memory is allocated
+ * between two turns of the lock (see ext_lpm_widen_after()).  What updates
+ * allocate is charged to the memory cgroup of the map's creator, as the
+ * kernel charges its own maps' updates.
  *
  * Exact-match operations (is this prefix present, delete, get_next_key,
  * lookups with a prefix length below the maximum) go through a hash table
  * of all prefixes instead, which also finds the prefix covering a given
  * one when a delete must put it back.
+ *
+ * An example: an IPv4 map with a 16-bit table, after inserting
+ * A = 10.0.0.0/8, B = 10.1.0.0/16, C = 10.1.2.0/24, then D = 10.1.3.0/24.
+ *
+ *   After A and B:      table[10.0] .. table[10.255] = A, but
+ *                       table[10.1] = B (the longest prefix covering it)
+ *   After C:            table[10.1] = tail C, C->cover = B
+ *                       10.1.2.9: the slot's tail matches: C
+ *                       10.1.7.1: it does not: C->cover, B
+ *   After D:            the tail splits into nodes telling C and D apart,
+ *                       built aside and linked in with one store:
+ *                       table[10.1] = node N1 (bits 16-19)
+ *                         N1[0] = node N2 (bits 20-23), N1[1..15] = B
+ *                           N2[2] = C, N2[3] = D, the others B
+ *
+ * Invariants, at every store a writer makes (lookups may see any of them):
+ *  - every slot answers for its whole range: an element (or NULL) that is
+ *    the longest prefix covering the range, a node that divides the range
+ *    further, or a tail whose prefix is the range's only longer one and
+ *    whose ->cover answers for the rest of the range;
+ *  - a node is filled in before it is linked in, never changed after it is
+ *    unlinked, and freed a grace period after; so is an element, of whose
+ *    fields only a tail's ->cover changes while it is linked;
+ *  - a wide node stands for three full levels of narrow nodes, and holds
+ *    what their slots would;
+ *  - ->seq moves before every change of a tail's cover and of the set of
+ *    prefixes in the hash table;
+ *  - the hash table holds exactly the map's prefixes, ->len_count[l] of
+ *    length l, ->count in all;
+ *  - at rest the map holds ->max_new spare nodes (fewer only after an
+ *    allocation failed), enough for any one insert.
  */
 #include <linux/bpf.h>
 #include <linux/extmap.h>
 #include <linux/gfp.h>
 #include <linux/jhash.h>
+#include <linux/llist.h>
+#include <linux/lockdep.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -66,6 +112,9 @@
 #define LPM_WIDE_STRIDE		(3 * LPM_STRIDE)	/* ... a wide node */
 #define LPM_WIDE_ORDER		get_order(sizeof(long) << LPM_WIDE_STRIDE)
 
+/* What updates allocate, from any context but NMI, outside the lock. */
+#define LPM_GFP			(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
+
 /*
  * Slot tags, in the low bits of element and node pointers: a node, a wide
  * node (both bits), or a tail.
@@ -75,39 +124,47 @@
 #define LPM_TAG_WIDE		(LPM_TAG_NODE | LPM_TAG_TAIL)
 #define LPM_TAGS		3UL
 
-/* A packed tail's length and last 8 bits: see lpm_tail_slot(). */
+/* A packed tail's length and last 8 bits: see ext_lpm_tail_slot(). */
 #define LPM_INFO_SHIFT		(BITS_PER_LONG - 16)
 #define LPM_INFO_MASK		(~0UL << LPM_INFO_SHIFT)
 #define LPM_INFO_PLAIN		0xffffU	/* what a kernel address has there */
 
-struct lpm_elem {
-	struct lpm_elem __rcu *hnext;	/* hash chain, walked by get_next_key */
+struct ext_lpm_elem {
+	struct ext_lpm_elem __rcu *hnext;	/* hash chain, walked by get_next_key */
 	struct rcu_head rcu;
 	/* While a tail: the answer in its range for addresses it misses. */
-	struct lpm_elem *cover;
+	struct ext_lpm_elem *cover;
 	u32 prefixlen;
 	u8 data[];			/* then the value, 8-byte aligned */
 };
 
 /* A wide node is its 4096 slots alone, in pages of its own. */
-struct lpm_node {
-	unsigned long slots[LPM_FANOUT];
+struct ext_lpm_node {
+	union {
+		unsigned long slots[LPM_FANOUT];
+		struct llist_node spare;	/* while a spare */
+	};
 	struct rcu_head rcu;
 };
 
 /* All maps' nodes: 144 bytes would waste 48 in kmalloc's 192-byte slabs. */
-static struct kmem_cache *lpm_node_cache;
+static struct kmem_cache *ext_lpm_node_cache;
 
 /* Do kernel addresses leave the top 16 bits of a tail's slot to pack? */
-static bool lpm_packed_tails __ro_after_init;
+static bool ext_lpm_packed_tails __ro_after_init;
 
-struct extmap_lpm {
+struct ext_lpm {
 	struct bpf_map map;
 	unsigned long *direct;		/* 1 << direct_bits slots */
-	u32 seq;			/* see lpm_seq_bump() */
-	struct lpm_elem __rcu **buckets;
+	u32 seq;			/* see ext_lpm_seq_bump() */
+	struct ext_lpm_elem __rcu **buckets;
 	raw_spinlock_t lock;
-	int __percpu *busy;		/* see lpm_enter() */
+	struct extmap_busy busy;	/* see ext_lpm_enter() */
+	/* Nodes for inserts: n_spare of them, max_new when the map rests. */
+	struct llist_head spares;
+	atomic_t n_spare;
+	u32 max_new;			/* nodes one insert may add */
+	struct mem_cgroup *memcg;	/* the creator's, charged for updates */
 	u32 direct_bits;
 	u32 data_size;
 	u32 max_prefixlen;
@@ -123,63 +180,63 @@ struct extmap_lpm {
 	struct lock_class_key lockdep_key;
 };
 
-static struct extmap_lpm *extmap_lpm(const struct bpf_map *map)
+static struct ext_lpm *ext_lpm(const struct bpf_map *map)
 {
-	return container_of(map, struct extmap_lpm, map);
+	return container_of(map, struct ext_lpm, map);
 }
 
-static bool lpm_is_node(unsigned long slot)
+static bool ext_lpm_is_node(unsigned long slot)
 {
 	return slot & LPM_TAG_NODE;
 }
 
-static bool lpm_is_tail(unsigned long slot)
+static bool ext_lpm_is_tail(unsigned long slot)
 {
 	return (slot & LPM_TAGS) == LPM_TAG_TAIL;
 }
 
-static bool lpm_is_wide(unsigned long slot)
+static bool ext_lpm_is_wide(unsigned long slot)
 {
 	return (slot & LPM_TAGS) == LPM_TAG_WIDE;
 }
 
 /* A node's bits and slots, whichever its kind. */
-static u32 lpm_stride(unsigned long node)
+static u32 ext_lpm_stride(unsigned long node)
 {
-	return lpm_is_wide(node) ? LPM_WIDE_STRIDE : LPM_STRIDE;
+	return ext_lpm_is_wide(node) ? LPM_WIDE_STRIDE : LPM_STRIDE;
 }
 
-static unsigned long *lpm_slots(unsigned long node)
+static unsigned long *ext_lpm_slots(unsigned long node)
 {
 	return (unsigned long *)(node & ~LPM_TAGS);
 }
 
-static void *lpm_ptr(unsigned long slot)
+static void *ext_lpm_ptr(unsigned long slot)
 {
-	if (lpm_is_tail(slot) && lpm_packed_tails)
+	if (ext_lpm_is_tail(slot) && ext_lpm_packed_tails)
 		slot |= LPM_INFO_MASK;
 	return (void *)(slot & ~LPM_TAGS);
 }
 
-static unsigned long lpm_node_slot(struct lpm_node *n)
+static unsigned long ext_lpm_node_slot(struct ext_lpm_node *n)
 {
 	return (unsigned long)n | LPM_TAG_NODE;
 }
 
 /* Publish a slot to lockless lookups. */
-static void lpm_set(unsigned long *slotp, unsigned long slot)
+static void ext_lpm_set(unsigned long *slotp, unsigned long slot)
 {
 	/* What it points to (a new node, a tail's cover) is filled in first. */
 	smp_store_release(slotp, slot);
 }
 
-static void *lpm_value(const struct extmap_lpm *t, struct lpm_elem *e)
+static void *ext_lpm_value(const struct ext_lpm *t, struct ext_lpm_elem *e)
 {
 	return (void *)e + t->value_off;
 }
 
 /* The @bits bits of @data from bit @pos on, both multiples of 4. */
-static u32 lpm_bits(const u8 *data, u32 pos, u32 bits)
+static u32 ext_lpm_bits(const u8 *data, u32 pos, u32 bits)
 {
 	u32 end = pos + bits, v = 0, i;
 
@@ -189,7 +246,7 @@ static u32 lpm_bits(const u8 *data, u32 pos, u32 bits)
 }
 
 /* The 8 bits of @data that end at bit @len, 8 or more. */
-static u32 lpm_last8(const u8 *data, u32 len)
+static u32 ext_lpm_last8(const u8 *data, u32 len)
 {
 	u32 i = (len - 8) / 8;
 
@@ -203,21 +260,21 @@ static u32 lpm_last8(const u8 *data, u32 len)
  * If the bits left to compare are among the prefix's last 8, the slot
  * also packs the prefix's length and those 8 bits into the top 16 bits of
  * the element's address, where every kernel address has ones (where not,
- * lpm_packed_tails is off): a lookup then tells whether it falls under the
+ * ext_lpm_packed_tails is off): a lookup then tells whether it falls under the
  * tail without reading the element, one random read less, and reads it
  * only for the cover when it does not.
  */
-static unsigned long lpm_tail_slot(struct lpm_elem *e, u32 pos)
+static unsigned long ext_lpm_tail_slot(struct ext_lpm_elem *e, u32 pos)
 {
 	unsigned long slot = (unsigned long)e | LPM_TAG_TAIL, info;
 
-	if (!lpm_packed_tails || e->prefixlen - pos > 8)
+	if (!ext_lpm_packed_tails || e->prefixlen - pos > 8)
 		return slot;
-	info = e->prefixlen << 8 | lpm_last8(e->data, e->prefixlen);
+	info = e->prefixlen << 8 | ext_lpm_last8(e->data, e->prefixlen);
 	return (slot & ~LPM_INFO_MASK) | info << LPM_INFO_SHIFT;
 }
 
-static u32 lpm_direct_index(const struct extmap_lpm *t, const u8 *data)
+static u32 ext_lpm_direct_index(const struct ext_lpm *t, const u8 *data)
 {
 	switch (t->direct_bits) {
 	case 20:
@@ -234,7 +291,7 @@ static u32 lpm_direct_index(const struct extmap_lpm *t, const u8 *data)
  * map meant for many prefixes spends, to save a level on every lookup.
  * Either leaves a multiple of the stride below it.
  */
-static u32 lpm_direct_bits(u32 max_prefixlen, u32 max_entries)
+static u32 ext_lpm_direct_bits(u32 max_prefixlen, u32 max_entries)
 {
 	if (max_prefixlen >= 24 && max_entries > 65536)
 		return 20;
@@ -245,7 +302,7 @@ static u32 lpm_direct_bits(u32 max_prefixlen, u32 max_entries)
  * Do the first @bits bits of @a and @b agree?  Word by word: this is on
  * the lookup path, where a call to memcmp() would cost more than the rest.
  */
-static bool lpm_prefix_match(const u8 *a, const u8 *b, u32 bits)
+static bool ext_lpm_prefix_match(const u8 *a, const u8 *b, u32 bits)
 {
 	u32 bytes = bits / 8, rest = bits % 8, i, wa, wb;
 
@@ -262,7 +319,7 @@ static bool lpm_prefix_match(const u8 *a, const u8 *b, u32 bits)
 	return !rest || !((a[bytes] ^ b[bytes]) & (0xff00 >> rest));
 }
 
-static __always_inline u32 lpm_load_be32(const u8 *data)
+static __always_inline u32 ext_lpm_load_be32(const u8 *data)
 {
 	__be32 word;
 
@@ -272,25 +329,25 @@ static __always_inline u32 lpm_load_be32(const u8 *data)
 }
 
 /* Does @addr fall under the tail in @slot, element @e? */
-static __always_inline bool lpm_tail_match4(unsigned long slot,
-					    const struct lpm_elem *e, u32 addr)
+static __always_inline bool ext_lpm_tail_match4(unsigned long slot,
+						const struct ext_lpm_elem *e, u32 addr)
 {
 	u32 info = slot >> LPM_INFO_SHIFT;
 
-	if (lpm_packed_tails && info != LPM_INFO_PLAIN)
+	if (ext_lpm_packed_tails && info != LPM_INFO_PLAIN)
 		return ((addr >> (32 - (info >> 8))) & 0xff) == (info & 0xff);
 	/* A tail is longer than the table's width: never 0 bits long. */
-	return !((lpm_load_be32(e->data) ^ addr) >> (32 - e->prefixlen));
+	return !((ext_lpm_load_be32(e->data) ^ addr) >> (32 - e->prefixlen));
 }
 
-static bool lpm_tail_match(unsigned long slot, const struct lpm_elem *e,
-			   const u8 *data)
+static bool ext_lpm_tail_match(unsigned long slot, const struct ext_lpm_elem *e,
+			       const u8 *data)
 {
 	u32 info = slot >> LPM_INFO_SHIFT;
 
-	if (lpm_packed_tails && info != LPM_INFO_PLAIN)
-		return lpm_last8(data, info >> 8) == (info & 0xff);
-	return lpm_prefix_match(e->data, data, e->prefixlen);
+	if (ext_lpm_packed_tails && info != LPM_INFO_PLAIN)
+		return ext_lpm_last8(data, info >> 8) == (info & 0xff);
+	return ext_lpm_prefix_match(e->data, data, e->prefixlen);
 }
 
 /*
@@ -298,7 +355,7 @@ static bool lpm_tail_match(unsigned long slot, const struct lpm_elem *e,
  * different times, and two updates between its reads can give it an
  * answer that was never right:
  *
- *  - covers change in place: lpm_replace() keeps a tail's answer around
+ *  - covers change in place: ext_lpm_replace() keeps a tail's answer around
  *    it right as prefixes come and go, for the range the tail has now.  A
  *    lookup that read the tail's slot earlier may hold it for a larger
  *    range: a split moves a tail down into a new node, keeping its cover,
@@ -314,33 +371,33 @@ static bool lpm_tail_match(unsigned long slot, const struct lpm_elem *e,
  * to end: it may have interrupted that update on its own CPU, where
  * nothing changes under it.
  */
-static void lpm_seq_bump(struct extmap_lpm *t)
+static void ext_lpm_seq_bump(struct ext_lpm *t)
 {
 	/* A lookup that reads the new count sees what came before it ... */
 	smp_wmb();
 	WRITE_ONCE(t->seq, t->seq + 1);
-	/* ... and it comes before the change: see lpm_seq_moved(). */
+	/* ... and it comes before the change: see ext_lpm_seq_moved(). */
 	smp_wmb();
 }
 
-static __always_inline u32 lpm_seq(const struct extmap_lpm *t)
+static __always_inline u32 ext_lpm_seq(const struct ext_lpm *t)
 {
 	/* Before what the lookup then reads. */
 	return smp_load_acquire(&t->seq);
 }
 
 /* Did the map change since @seq was read? */
-static __always_inline bool lpm_seq_moved(const struct extmap_lpm *t, u32 seq)
+static __always_inline bool ext_lpm_seq_moved(const struct ext_lpm *t, u32 seq)
 {
-	/* A change read was counted: pairs with lpm_seq_bump(). */
+	/* A change read was counted: pairs with ext_lpm_seq_bump(). */
 	smp_rmb();
 	return unlikely(READ_ONCE(t->seq) != seq);
 }
 
-static void lpm_set_cover(struct extmap_lpm *t, struct lpm_elem *e,
-			  struct lpm_elem *cover)
+static void ext_lpm_set_cover(struct ext_lpm *t, struct ext_lpm_elem *e,
+			      struct ext_lpm_elem *cover)
 {
-	lpm_seq_bump(t);
+	ext_lpm_seq_bump(t);
 	WRITE_ONCE(e->cover, cover);
 }
 
@@ -349,59 +406,75 @@ static void lpm_set_cover(struct extmap_lpm *t, struct lpm_elem *e,
  * address in a register, a shift and a mask per level, a single compare
  * for a tail.  Nothing else is on its path.
  */
-static struct lpm_elem *lpm_find4(const struct extmap_lpm *t, const u8 *data)
+static struct ext_lpm_elem *ext_lpm_find4(const struct ext_lpm *t,
+					  const u8 *data)
 {
-	u32 addr = lpm_load_be32(data), seq, shift;
-	struct lpm_elem *e, *cover;
+	u32 addr = ext_lpm_load_be32(data), seq, shift;
+	struct ext_lpm_elem *e, *cover;
 	unsigned long slot;
 
 again:
-	seq = lpm_seq(t);
+	seq = ext_lpm_seq(t);
 	shift = 32 - t->direct_bits;
+	/* Each slot read pairs with the store-release in ext_lpm_set(). */
 	slot = READ_ONCE(t->direct[addr >> shift]);
-	while (lpm_is_node(slot)) {
-		u32 bits = lpm_stride(slot);
+	while (ext_lpm_is_node(slot)) {
+		u32 bits = ext_lpm_stride(slot);
 
 		shift -= bits;
-		slot = READ_ONCE(lpm_slots(slot)[(addr >> shift) &
+		slot = READ_ONCE(ext_lpm_slots(slot)[(addr >> shift) &
 						 (BIT(bits) - 1)]);
 	}
-	e = lpm_ptr(slot);
-	if (!lpm_is_tail(slot) || lpm_tail_match4(slot, e, addr))
+	e = ext_lpm_ptr(slot);
+	if (!ext_lpm_is_tail(slot) || ext_lpm_tail_match4(slot, e, addr))
 		return e;
+	/* Pairs with ext_lpm_set_cover(), or ext_lpm_set() for a new tail. */
 	cover = READ_ONCE(e->cover);
-	if (lpm_seq_moved(t, seq))
+	if (ext_lpm_seq_moved(t, seq))
 		goto again;
 	return cover;
 }
 
 /* The lookup proper: the longest prefix matching all of @data. */
-static struct lpm_elem *lpm_find(const struct extmap_lpm *t, const u8 *data)
+static struct ext_lpm_elem *ext_lpm_find(const struct ext_lpm *t,
+					 const u8 *data)
 {
-	struct lpm_elem *e, *cover;
+	struct ext_lpm_elem *e, *cover;
 	unsigned long slot;
 	u32 pos, seq;
 
 again:
-	seq = lpm_seq(t);
-	slot = READ_ONCE(t->direct[lpm_direct_index(t, data)]);
+	seq = ext_lpm_seq(t);
+	/* As in ext_lpm_find4(). */
+	slot = READ_ONCE(t->direct[ext_lpm_direct_index(t, data)]);
 	pos = t->direct_bits;
-	while (lpm_is_node(slot)) {
-		u32 bits = lpm_stride(slot);
+	while (ext_lpm_is_node(slot)) {
+		u32 bits = ext_lpm_stride(slot);
 
-		slot = READ_ONCE(lpm_slots(slot)[lpm_bits(data, pos, bits)]);
+		slot = READ_ONCE(ext_lpm_slots(slot)[ext_lpm_bits(data, pos, bits)]);
 		pos += bits;
 	}
-	e = lpm_ptr(slot);
-	if (!lpm_is_tail(slot) || lpm_tail_match(slot, e, data))
+	e = ext_lpm_ptr(slot);
+	if (!ext_lpm_is_tail(slot) || ext_lpm_tail_match(slot, e, data))
 		return e;
 	cover = READ_ONCE(e->cover);
-	if (lpm_seq_moved(t, seq))
+	if (ext_lpm_seq_moved(t, seq))
 		goto again;
 	return cover;
 }
 
-static u32 lpm_hash(const struct extmap_lpm *t, const u8 *data, u32 len)
+/*
+ * The hash chains: lookups (BPF programs, bpf(2)) walk them under RCU in
+ * some form, writers under the map's lock, and lockdep checks which.  The
+ * stores they pair with are the rcu_assign_pointer()s below.
+ */
+#define ext_lpm_deref(t, p)						\
+	rcu_dereference_check(p, rcu_read_lock_any_held() ||		\
+			      lockdep_is_held(&(t)->lock))
+#define ext_lpm_locked(t, p)						\
+	rcu_dereference_protected(p, lockdep_is_held(&(t)->lock))
+
+static u32 ext_lpm_hash(const struct ext_lpm *t, const u8 *data, u32 len)
 {
 	u32 hash = jhash(data, len / 8, t->hashrnd ^ len);
 
@@ -410,79 +483,82 @@ static u32 lpm_hash(const struct extmap_lpm *t, const u8 *data, u32 len)
 	return hash;
 }
 
-static struct lpm_elem __rcu **lpm_bucket(const struct extmap_lpm *t,
-					  const u8 *data, u32 len)
+static struct ext_lpm_elem __rcu **ext_lpm_bucket(const struct ext_lpm *t,
+						  const u8 *data, u32 len)
 {
-	return &t->buckets[lpm_hash(t, data, len) & (t->n_buckets - 1)];
+	return &t->buckets[ext_lpm_hash(t, data, len) & (t->n_buckets - 1)];
 }
 
 /* The element for exactly prefix @data/@len, or NULL. */
-static struct lpm_elem *lpm_find_exact(const struct extmap_lpm *t,
-				       const u8 *data, u32 len)
+static struct ext_lpm_elem *ext_lpm_find_exact(const struct ext_lpm *t,
+					       const u8 *data, u32 len)
 {
-	struct lpm_elem *e;
+	struct ext_lpm_elem *e;
 
-	for (e = rcu_dereference_raw(*lpm_bucket(t, data, len)); e;
-	     e = rcu_dereference_raw(e->hnext))
-		if (e->prefixlen == len && lpm_prefix_match(e->data, data, len))
+	for (e = ext_lpm_deref(t, *ext_lpm_bucket(t, data, len)); e;
+	     e = ext_lpm_deref(t, e->hnext))
+		if (e->prefixlen == len && ext_lpm_prefix_match(e->data, data, len))
 			return e;
 	return NULL;
 }
 
 /* The longest prefix of length @len or less matching @data. */
-static struct lpm_elem *lpm_find_upto(const struct extmap_lpm *t,
-				      const u8 *data, int len)
+static struct ext_lpm_elem *ext_lpm_find_upto(const struct ext_lpm *t,
+					      const u8 *data, int len)
 {
-	struct lpm_elem *e = NULL;
+	struct ext_lpm_elem *e = NULL;
 	int l;
 	u32 seq;
 
 again:
-	seq = lpm_seq(t);
+	seq = ext_lpm_seq(t);
+	/* Pairs with the WRITE_ONCE()s in ext_lpm_hash_add() and _replace(). */
 	for (l = len; l >= 0 && !e; l--)
 		if (READ_ONCE(t->len_count[l]))
-			e = lpm_find_exact(t, data, l);
-	if (lpm_seq_moved(t, seq)) {
+			e = ext_lpm_find_exact(t, data, l);
+	if (ext_lpm_seq_moved(t, seq)) {
 		e = NULL;
 		goto again;
 	}
 	return e;
 }
 
-static void lpm_hash_add(struct extmap_lpm *t, struct lpm_elem *e)
+static void ext_lpm_hash_add(struct ext_lpm *t, struct ext_lpm_elem *e)
 {
-	struct lpm_elem __rcu **head = lpm_bucket(t, e->data, e->prefixlen);
+	struct ext_lpm_elem __rcu **head = ext_lpm_bucket(t, e->data, e->prefixlen);
 
-	RCU_INIT_POINTER(e->hnext, rcu_dereference_protected(*head, 1));
-	lpm_seq_bump(t);
+	RCU_INIT_POINTER(e->hnext, ext_lpm_locked(t, *head));
+	ext_lpm_seq_bump(t);
 	rcu_assign_pointer(*head, e);
-	t->len_count[e->prefixlen]++;
-	t->count++;
+	WRITE_ONCE(t->len_count[e->prefixlen], t->len_count[e->prefixlen] + 1);
+	WRITE_ONCE(t->count, t->count + 1);
 }
 
 /* Put @new in @old's place in the hash chains, or just unlink @old. */
-static void lpm_hash_replace(struct extmap_lpm *t, struct lpm_elem *old,
-			     struct lpm_elem *new)
+static void ext_lpm_hash_replace(struct ext_lpm *t, struct ext_lpm_elem *old,
+				 struct ext_lpm_elem *new)
 {
-	struct lpm_elem __rcu **link = lpm_bucket(t, old->data, old->prefixlen);
-	struct lpm_elem *next = rcu_dereference_protected(old->hnext, 1);
+	struct ext_lpm_elem __rcu **link;
+	struct ext_lpm_elem *next = ext_lpm_locked(t, old->hnext);
 
-	while (rcu_dereference_protected(*link, 1) != old)
-		link = &rcu_dereference_protected(*link, 1)->hnext;
-	lpm_seq_bump(t);
+	link = ext_lpm_bucket(t, old->data, old->prefixlen);
+	while (ext_lpm_locked(t, *link) != old)
+		link = &ext_lpm_locked(t, *link)->hnext;
+	ext_lpm_seq_bump(t);
 	if (new) {
 		RCU_INIT_POINTER(new->hnext, next);
 		rcu_assign_pointer(*link, new);
 	} else {
 		rcu_assign_pointer(*link, next);
-		t->len_count[old->prefixlen]--;
-		t->count--;
+		WRITE_ONCE(t->len_count[old->prefixlen],
+			   t->len_count[old->prefixlen] - 1);
+		WRITE_ONCE(t->count, t->count - 1);
 	}
 }
 
-static void lpm_replace_range(struct extmap_lpm *t, unsigned long *slots,
-			      u32 n, struct lpm_elem *from,
-			      struct lpm_elem *to);
+static void ext_lpm_replace_range(struct ext_lpm *t, unsigned long *slots,
+				  u32 n, struct ext_lpm_elem *from,
+				  struct ext_lpm_elem *to);
 
 /*
  * Below @slotp, make every answer @from into @to.  Used on the range of a
@@ -490,31 +566,31 @@ static void lpm_replace_range(struct extmap_lpm *t, unsigned long *slots,
  * order or the other: each store moves a range of addresses from one right
  * answer to the other.  Tails whose own element is @from are the caller's.
  */
-static void lpm_replace(struct extmap_lpm *t, unsigned long *slotp,
-			struct lpm_elem *from, struct lpm_elem *to)
+static void ext_lpm_replace(struct ext_lpm *t, unsigned long *slotp,
+			    struct ext_lpm_elem *from, struct ext_lpm_elem *to)
 {
 	unsigned long slot = *slotp;
-	struct lpm_elem *e = lpm_ptr(slot);
+	struct ext_lpm_elem *e = ext_lpm_ptr(slot);
 
-	if (lpm_is_node(slot)) {
-		lpm_replace_range(t, lpm_slots(slot), BIT(lpm_stride(slot)),
-				  from, to);
-	} else if (lpm_is_tail(slot)) {
+	if (ext_lpm_is_node(slot)) {
+		ext_lpm_replace_range(t, ext_lpm_slots(slot), BIT(ext_lpm_stride(slot)),
+				      from, to);
+	} else if (ext_lpm_is_tail(slot)) {
 		if (e->cover == from)
-			lpm_set_cover(t, e, to);
+			ext_lpm_set_cover(t, e, to);
 	} else if (e == from) {
-		lpm_set(slotp, (unsigned long)to);
+		ext_lpm_set(slotp, (unsigned long)to);
 	}
 }
 
-static void lpm_replace_range(struct extmap_lpm *t, unsigned long *slots,
-			      u32 n, struct lpm_elem *from,
-			      struct lpm_elem *to)
+static void ext_lpm_replace_range(struct ext_lpm *t, unsigned long *slots,
+				  u32 n, struct ext_lpm_elem *from,
+				  struct ext_lpm_elem *to)
 {
 	u32 i;
 
 	for (i = 0; i < n; i++)
-		lpm_replace(t, &slots[i], from, to);
+		ext_lpm_replace(t, &slots[i], from, to);
 }
 
 /*
@@ -524,7 +600,7 @@ static void lpm_replace_range(struct extmap_lpm *t, unsigned long *slots,
  * the slots of the nodes walked through, @start[] the bits where those
  * nodes start.
  */
-struct lpm_place {
+struct ext_lpm_place {
 	unsigned long *slots;
 	u32 n;
 	unsigned long *tailp;
@@ -535,8 +611,8 @@ struct lpm_place {
 };
 
 /* The first slot and the number of slots of @len's range in a stride. */
-static unsigned long *lpm_range(unsigned long *slots, u32 index, u32 bits,
-				u32 len_in_stride, u32 *n)
+static unsigned long *ext_lpm_range(unsigned long *slots, u32 index, u32 bits,
+				    u32 len_in_stride, u32 *n)
 {
 	u32 width = bits - len_in_stride;
 
@@ -544,8 +620,8 @@ static unsigned long *lpm_range(unsigned long *slots, u32 index, u32 bits,
 	return &slots[index & ~(*n - 1)];
 }
 
-static void lpm_locate(struct extmap_lpm *t, const u8 *data, u32 len,
-		       struct lpm_place *pl)
+static void ext_lpm_locate(struct ext_lpm *t, const u8 *data, u32 len,
+			   struct ext_lpm_place *pl)
 {
 	unsigned long *slotp;
 	u32 pos = t->direct_bits;
@@ -553,20 +629,20 @@ static void lpm_locate(struct extmap_lpm *t, const u8 *data, u32 len,
 	pl->depth = 0;
 	pl->tailp = NULL;
 	if (len <= pos) {
-		pl->slots = lpm_range(t->direct, lpm_direct_index(t, data),
-				      pos, len, &pl->n);
+		pl->slots = ext_lpm_range(t->direct, ext_lpm_direct_index(t, data),
+					  pos, len, &pl->n);
 		return;
 	}
-	slotp = &t->direct[lpm_direct_index(t, data)];
-	while (lpm_is_node(*slotp)) {
-		unsigned long *slots = lpm_slots(*slotp);
-		u32 bits = lpm_stride(*slotp), index = lpm_bits(data, pos, bits);
+	slotp = &t->direct[ext_lpm_direct_index(t, data)];
+	while (ext_lpm_is_node(*slotp)) {
+		unsigned long *slots = ext_lpm_slots(*slotp);
+		u32 bits = ext_lpm_stride(*slotp), index = ext_lpm_bits(data, pos, bits);
 
 		pl->start[pl->depth] = pos;
 		pl->path[pl->depth++] = slotp;
 		if (len <= pos + bits) {
-			pl->slots = lpm_range(slots, index, bits, len - pos,
-					      &pl->n);
+			pl->slots = ext_lpm_range(slots, index, bits, len - pos,
+						  &pl->n);
 			return;
 		}
 		slotp = &slots[index];
@@ -576,61 +652,111 @@ static void lpm_locate(struct extmap_lpm *t, const u8 *data, u32 len,
 	pl->pos = pos;
 }
 
-static struct lpm_node *lpm_node_alloc(struct extmap_lpm *t,
-				       struct lpm_elem *fill)
+/*
+ * Fill the spares up to what one insert may need: before the lock, so that
+ * an insert never allocates under it, and after an update, so that a map
+ * at rest always holds the same.  Concurrent updates may leave a few more
+ * (each fills from the count it read); inserts consume them first.
+ */
+static void ext_lpm_spares_fill(struct ext_lpm *t, gfp_t gfp)
 {
-	struct lpm_node *n;
+	struct mem_cgroup *memcg;
+	struct ext_lpm_node *n;
+
+	if (atomic_read(&t->n_spare) >= t->max_new)
+		return;
+	memcg = set_active_memcg(t->memcg);
+	while (atomic_read(&t->n_spare) < t->max_new) {
+		n = kmem_cache_alloc_node(ext_lpm_node_cache, gfp, t->map.numa_node);
+		if (!n)
+			break;
+		llist_add(&n->spare, &t->spares);
+		atomic_inc(&t->n_spare);
+	}
+	set_active_memcg(memcg);
+}
+
+/* Under the lock: llist_del_first() wants its callers serialised. */
+static struct ext_lpm_node *ext_lpm_spare_take(struct ext_lpm *t)
+{
+	struct llist_node *l = llist_del_first(&t->spares);
+
+	if (!l)
+		return NULL;
+	atomic_dec(&t->n_spare);
+	return llist_entry(l, struct ext_lpm_node, spare);
+}
+
+static void ext_lpm_spare_put(struct ext_lpm *t, struct ext_lpm_node *n)
+{
+	llist_add(&n->spare, &t->spares);
+	atomic_inc(&t->n_spare);
+}
+
+/* Under the lock: a spare, filled with @fill; NULL if there is none left. */
+static struct ext_lpm_node *ext_lpm_node_alloc(struct ext_lpm *t,
+					       struct ext_lpm_elem *fill)
+{
+	struct ext_lpm_node *n;
 	int i;
 
-	n = kmem_cache_alloc_node(lpm_node_cache, GFP_ATOMIC | __GFP_NOWARN,
-				  t->map.numa_node);
+	n = ext_lpm_spare_take(t);
 	if (!n)
 		return NULL;
 	for (i = 0; i < LPM_FANOUT; i++)
 		n->slots[i] = (unsigned long)fill;
-	t->n_nodes++;
+	WRITE_ONCE(t->n_nodes, t->n_nodes + 1);
 	return n;
 }
 
-static void lpm_node_free_rcu(struct rcu_head *head)
+static void ext_lpm_node_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(lpm_node_cache, container_of(head, struct lpm_node, rcu));
+	kmem_cache_free(ext_lpm_node_cache,
+			container_of(head, struct ext_lpm_node, rcu));
 }
 
-static void lpm_wide_free_rcu(struct rcu_head *head)
+static void ext_lpm_wide_free_rcu(struct rcu_head *head)
 {
 	__free_pages(container_of(head, struct page, rcu_head), LPM_WIDE_ORDER);
 }
 
 /* Free a node, narrow or wide, once lookups that may be in it are done. */
-static void lpm_node_free(struct extmap_lpm *t, unsigned long node)
+static void ext_lpm_node_free(struct ext_lpm *t, unsigned long node)
 {
-	if (lpm_is_wide(node)) {
-		t->n_wide--;
-		call_rcu(&virt_to_page(lpm_slots(node))->rcu_head,
-			 lpm_wide_free_rcu);
+	if (ext_lpm_is_wide(node)) {
+		WRITE_ONCE(t->n_wide, t->n_wide - 1);
+		call_rcu(&virt_to_page(ext_lpm_slots(node))->rcu_head,
+			 ext_lpm_wide_free_rcu);
 	} else {
-		t->n_nodes--;
-		call_rcu(&((struct lpm_node *)lpm_ptr(node))->rcu,
-			 lpm_node_free_rcu);
+		WRITE_ONCE(t->n_nodes, t->n_nodes - 1);
+		call_rcu(&((struct ext_lpm_node *)ext_lpm_ptr(node))->rcu,
+			 ext_lpm_node_free_rcu);
 	}
 }
 
-/* Free nodes nobody can reach, or ever could: no grace period needed. */
-static void lpm_free_nodes(struct extmap_lpm *t, unsigned long slot)
+/*
+ * Free nodes nobody can reach, or ever could: no grace period needed.
+ * Under the lock (a split that ran out of spares: narrow nodes only) they
+ * go back to the spares; from ->map_free(), to the allocator.
+ */
+static void ext_lpm_free_nodes(struct ext_lpm *t, unsigned long slot,
+			       bool spare)
 {
 	u32 i;
 
-	if (!lpm_is_node(slot))
+	if (!ext_lpm_is_node(slot))
 		return;
-	for (i = 0; i < BIT(lpm_stride(slot)); i++)
-		lpm_free_nodes(t, lpm_slots(slot)[i]);
-	if (lpm_is_wide(slot)) {
-		t->n_wide--;
-		free_pages((unsigned long)lpm_slots(slot), LPM_WIDE_ORDER);
+	for (i = 0; i < BIT(ext_lpm_stride(slot)); i++)
+		ext_lpm_free_nodes(t, ext_lpm_slots(slot)[i], spare);
+	if (ext_lpm_is_wide(slot)) {
+		WRITE_ONCE(t->n_wide, t->n_wide - 1);
+		free_pages((unsigned long)ext_lpm_slots(slot), LPM_WIDE_ORDER);
 	} else {
-		t->n_nodes--;
-		kmem_cache_free(lpm_node_cache, lpm_ptr(slot));
+		WRITE_ONCE(t->n_nodes, t->n_nodes - 1);
+		if (spare)
+			ext_lpm_spare_put(t, ext_lpm_ptr(slot));
+		else
+			kmem_cache_free(ext_lpm_node_cache, ext_lpm_ptr(slot));
 	}
 }
 
@@ -639,30 +765,30 @@ static void lpm_free_nodes(struct extmap_lpm *t, unsigned long slot)
  * holds the same answer: as its range if its length ends in this stride,
  * else as a tail, or, with @deep, in new nodes down to its own stride.
  */
-static int lpm_fill(struct extmap_lpm *t, struct lpm_node *n, u32 pos,
-		    struct lpm_elem *e, bool deep)
+static int ext_lpm_fill(struct ext_lpm *t, struct ext_lpm_node *n, u32 pos,
+			struct ext_lpm_elem *e, bool deep)
 {
-	struct lpm_node *child;
+	struct ext_lpm_node *child;
 	unsigned long *range;
 	u32 nib, count, i;
 
 	for (;; n = child, pos += LPM_STRIDE) {
-		nib = lpm_bits(e->data, pos, LPM_STRIDE);
+		nib = ext_lpm_bits(e->data, pos, LPM_STRIDE);
 		if (e->prefixlen <= pos + LPM_STRIDE) {
-			range = lpm_range(n->slots, nib, LPM_STRIDE,
-					  e->prefixlen - pos, &count);
+			range = ext_lpm_range(n->slots, nib, LPM_STRIDE,
+					      e->prefixlen - pos, &count);
 			for (i = 0; i < count; i++)
 				range[i] = (unsigned long)e;
 			return 0;
 		}
 		if (!deep) {
-			n->slots[nib] = lpm_tail_slot(e, pos + LPM_STRIDE);
+			n->slots[nib] = ext_lpm_tail_slot(e, pos + LPM_STRIDE);
 			return 0;
 		}
-		child = lpm_node_alloc(t, lpm_ptr(n->slots[nib]));
+		child = ext_lpm_node_alloc(t, ext_lpm_ptr(n->slots[nib]));
 		if (!child)
 			return -ENOMEM;
-		n->slots[nib] = lpm_node_slot(child);
+		n->slots[nib] = ext_lpm_node_slot(child);
 	}
 }
 
@@ -674,45 +800,45 @@ static int lpm_fill(struct extmap_lpm *t, struct lpm_node *n, u32 pos,
  * when its new, smaller range would lie inside @p's, where the answer is
  * @p, it goes down to its own stride instead of becoming a tail again.
  */
-static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
-		     struct lpm_elem *p, struct lpm_elem *parent)
+static int ext_lpm_split(struct ext_lpm *t, unsigned long *slotp, u32 pos,
+			 struct ext_lpm_elem *p, struct ext_lpm_elem *parent)
 {
-	struct lpm_elem *old = lpm_ptr(*slotp);
+	struct ext_lpm_elem *old = ext_lpm_ptr(*slotp);
 	u32 nib_old, nib_p, count;
 	unsigned long top = 0, *link = &top, *range;
-	struct lpm_node *n;
+	struct ext_lpm_node *n;
 	int err = 0;
 
 	for (;; link = &n->slots[nib_p], pos += LPM_STRIDE) {
-		n = lpm_node_alloc(t, old->cover);
+		n = ext_lpm_node_alloc(t, old->cover);
 		if (!n) {
 			err = -ENOMEM;
 			break;
 		}
-		*link = lpm_node_slot(n);
-		nib_old = lpm_bits(old->data, pos, LPM_STRIDE);
-		nib_p = lpm_bits(p->data, pos, LPM_STRIDE);
+		*link = ext_lpm_node_slot(n);
+		nib_old = ext_lpm_bits(old->data, pos, LPM_STRIDE);
+		nib_p = ext_lpm_bits(p->data, pos, LPM_STRIDE);
 		if (p->prefixlen <= pos + LPM_STRIDE) {
-			range = lpm_range(n->slots, nib_p, LPM_STRIDE,
-					  p->prefixlen - pos, &count);
-			err = lpm_fill(t, n, pos, old,
-				       &n->slots[nib_old] >= range &&
-				       &n->slots[nib_old] < range + count);
+			range = ext_lpm_range(n->slots, nib_p, LPM_STRIDE,
+					      p->prefixlen - pos, &count);
+			err = ext_lpm_fill(t, n, pos, old,
+					   &n->slots[nib_old] >= range &&
+					   &n->slots[nib_old] < range + count);
 			if (!err)
-				lpm_replace_range(t, range, count, parent, p);
+				ext_lpm_replace_range(t, range, count, parent, p);
 			break;
 		}
 		if (old->prefixlen <= pos + LPM_STRIDE || nib_old != nib_p) {
-			lpm_fill(t, n, pos, old, false);
-			p->cover = lpm_ptr(n->slots[nib_p]);
-			n->slots[nib_p] = lpm_tail_slot(p, pos + LPM_STRIDE);
+			ext_lpm_fill(t, n, pos, old, false);
+			p->cover = ext_lpm_ptr(n->slots[nib_p]);
+			n->slots[nib_p] = ext_lpm_tail_slot(p, pos + LPM_STRIDE);
 			break;
 		}
 	}
 	if (err)
-		lpm_free_nodes(t, top);
+		ext_lpm_free_nodes(t, top, true);
 	else
-		lpm_set(slotp, top);
+		ext_lpm_set(slotp, top);
 	return err;
 }
 
@@ -720,146 +846,147 @@ static int lpm_split(struct extmap_lpm *t, unsigned long *slotp, u32 pos,
  * The prefix covering new prefix @p, where it is to go: what the trie
  * answers there already, unless a longer prefix hides it.
  */
-static struct lpm_elem *lpm_parent(struct extmap_lpm *t, struct lpm_elem *p,
-				   const struct lpm_place *pl)
+static struct ext_lpm_elem *ext_lpm_parent(struct ext_lpm *t,
+					   struct ext_lpm_elem *p,
+					   const struct ext_lpm_place *pl)
 {
 	unsigned long slot = pl->slots ? pl->slots[0] : *pl->tailp;
-	struct lpm_elem *e = lpm_ptr(slot);
+	struct ext_lpm_elem *e = ext_lpm_ptr(slot);
 
-	if (!lpm_is_node(slot) && !lpm_is_tail(slot) &&
+	if (!ext_lpm_is_node(slot) && !ext_lpm_is_tail(slot) &&
 	    (!e || e->prefixlen < p->prefixlen))
 		return e;
 	/* Alone in its range, a tail's prefix covers @p or the range does. */
-	if (!pl->slots && lpm_is_tail(slot))
+	if (!pl->slots && ext_lpm_is_tail(slot))
 		return e->prefixlen < p->prefixlen &&
-		       lpm_prefix_match(e->data, p->data, e->prefixlen) ?
+		       ext_lpm_prefix_match(e->data, p->data, e->prefixlen) ?
 		       e : e->cover;
-	return lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
+	return ext_lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
 }
 
 /* Is @slot a narrow node, with no node below it if @leaf? */
-static bool lpm_is_narrow(unsigned long slot, bool leaf)
+static bool ext_lpm_is_narrow(unsigned long slot, bool leaf)
 {
-	unsigned long *slots = lpm_slots(slot);
+	unsigned long *slots = ext_lpm_slots(slot);
 	u32 i;
 
-	if (!lpm_is_node(slot) || lpm_is_wide(slot))
+	if (!ext_lpm_is_node(slot) || ext_lpm_is_wide(slot))
 		return false;
 	for (i = 0; leaf && i < LPM_FANOUT; i++)
-		if (lpm_is_node(slots[i]))
+		if (ext_lpm_is_node(slots[i]))
 			return false;
 	return true;
 }
 
 /*
- * If the narrow node at *@slotp has narrow nodes in all its slots, and
- * they in all theirs, with no nodes below, give its range one wide node
- * instead: one read where a lookup made three, and 32 KiB against 273
- * nodes' 38.  The wide node is filled in aside and linked in with one
- * store; lookups still in the old nodes get the same answers from them
- * until a grace period has passed.  Without memory for it, the narrow
- * nodes stay: right, only slower.
+ * Can the narrow node at *@slotp become wide?  It can if it has narrow
+ * nodes in all its slots, and they in all theirs, with no nodes below.
+ * Then, given the memory in *@wide, give its range one wide node instead:
+ * one read where a lookup made three, and 32 KiB against 273 nodes' 38.
+ * The wide node is filled in aside and linked in with one store; lookups
+ * still in the old nodes get the same answers from them until a grace
+ * period has passed.
  */
-static bool lpm_widen(struct extmap_lpm *t, unsigned long *slotp)
+static bool ext_lpm_widen(struct ext_lpm *t, unsigned long *slotp,
+			  unsigned long **wide)
 {
-	unsigned long top = *slotp, *mid, *wide;
-	struct page *page;
+	unsigned long top = *slotp, *mid;
 	u32 i, j;
 
 	for (i = 0; i < LPM_FANOUT; i++) {
-		if (!lpm_is_narrow(lpm_slots(top)[i], false))
+		if (!ext_lpm_is_narrow(ext_lpm_slots(top)[i], false))
 			return false;
-		mid = lpm_slots(lpm_slots(top)[i]);
+		mid = ext_lpm_slots(ext_lpm_slots(top)[i]);
 		for (j = 0; j < LPM_FANOUT; j++)
-			if (!lpm_is_narrow(mid[j], true))
+			if (!ext_lpm_is_narrow(mid[j], true))
 				return false;
 	}
-	page = alloc_pages_node(t->map.numa_node, GFP_ATOMIC | __GFP_NOWARN,
-				LPM_WIDE_ORDER);
-	if (!page)
-		return false;
-	wide = page_address(page);
+	if (!*wide)
+		return true;
 	for (i = 0; i < LPM_FANOUT; i++) {
-		mid = lpm_slots(lpm_slots(top)[i]);
+		mid = ext_lpm_slots(ext_lpm_slots(top)[i]);
 		for (j = 0; j < LPM_FANOUT; j++)
-			memcpy(&wide[(i * LPM_FANOUT + j) * LPM_FANOUT],
-			       lpm_slots(mid[j]), LPM_FANOUT * sizeof(*wide));
+			memcpy(&(*wide)[(i * LPM_FANOUT + j) * LPM_FANOUT],
+			       ext_lpm_slots(mid[j]), LPM_FANOUT * sizeof(**wide));
 	}
-	t->n_wide++;
-	lpm_set(slotp, (unsigned long)wide | LPM_TAG_WIDE);
+	WRITE_ONCE(t->n_wide, t->n_wide + 1);
+	ext_lpm_set(slotp, (unsigned long)*wide | LPM_TAG_WIDE);
+	*wide = NULL;
 	for (i = 0; i < LPM_FANOUT; i++) {
-		mid = lpm_slots(lpm_slots(top)[i]);
+		mid = ext_lpm_slots(ext_lpm_slots(top)[i]);
 		for (j = 0; j < LPM_FANOUT; j++)
-			lpm_node_free(t, mid[j]);
-		lpm_node_free(t, lpm_slots(top)[i]);
+			ext_lpm_node_free(t, mid[j]);
+		ext_lpm_node_free(t, ext_lpm_slots(top)[i]);
 	}
-	lpm_node_free(t, top);
+	ext_lpm_node_free(t, top);
 	return true;
 }
 
 /*
- * After an insert that added nodes: the first node on the new prefix's
- * path that can become wide does.  Wide nodes never overlap, and only a
- * range that just got new nodes can have become full.
+ * After an insert that added nodes: can the first node on the path of
+ * prefix @data/@len that can become wide do so?  It does, given *@wide.
+ * Wide nodes never overlap, and only a range that just got new nodes can
+ * have become full.
  */
-static void lpm_widen_path(struct extmap_lpm *t, const struct lpm_elem *p)
+static bool ext_lpm_widen_path(struct ext_lpm *t, const u8 *data, u32 len,
+			       unsigned long **wide)
 {
-	struct lpm_place pl;
+	struct ext_lpm_place pl;
 	u32 i;
 
-	lpm_locate(t, p->data, p->prefixlen, &pl);
+	ext_lpm_locate(t, data, len, &pl);
 	for (i = 0; i < pl.depth; i++)
-		if (!lpm_is_wide(*pl.path[i]) && lpm_widen(t, pl.path[i]))
-			return;
+		if (!ext_lpm_is_wide(*pl.path[i]) && ext_lpm_widen(t, pl.path[i], wide))
+			return true;
+	return false;
 }
 
-static int lpm_insert(struct extmap_lpm *t, struct lpm_elem *p)
+/* Return: 1 if the insert added nodes, 0 if not, or -ENOMEM. */
+static int ext_lpm_insert(struct ext_lpm *t, struct ext_lpm_elem *p)
 {
 	u32 n_nodes = t->n_nodes;
-	struct lpm_elem *parent;
-	struct lpm_place pl;
+	struct ext_lpm_elem *parent;
+	struct ext_lpm_place pl;
 	int err;
 
-	lpm_locate(t, p->data, p->prefixlen, &pl);
-	parent = lpm_parent(t, p, &pl);
+	ext_lpm_locate(t, p->data, p->prefixlen, &pl);
+	parent = ext_lpm_parent(t, p, &pl);
 	if (pl.slots) {
-		lpm_replace_range(t, pl.slots, pl.n, parent, p);
-	} else if (lpm_is_tail(*pl.tailp)) {
-		err = lpm_split(t, pl.tailp, pl.pos, p, parent);
+		ext_lpm_replace_range(t, pl.slots, pl.n, parent, p);
+	} else if (ext_lpm_is_tail(*pl.tailp)) {
+		err = ext_lpm_split(t, pl.tailp, pl.pos, p, parent);
 		if (err)
 			return err;
 	} else {
 		/* A slot without node or tail holds the covering prefix. */
 		p->cover = parent;
-		lpm_set(pl.tailp, lpm_tail_slot(p, pl.pos));
+		ext_lpm_set(pl.tailp, ext_lpm_tail_slot(p, pl.pos));
 	}
-	lpm_hash_add(t, p);
-	if (t->n_nodes > n_nodes)
-		lpm_widen_path(t, p);
-	return 0;
+	ext_lpm_hash_add(t, p);
+	return t->n_nodes > n_nodes;
 }
 
 /* Give @new, for the same prefix, @old's place. */
-static void lpm_swap(struct extmap_lpm *t, struct lpm_elem *old,
-		     struct lpm_elem *new)
+static void ext_lpm_swap(struct ext_lpm *t, struct ext_lpm_elem *old,
+			 struct ext_lpm_elem *new)
 {
-	struct lpm_place pl;
+	struct ext_lpm_place pl;
 
-	lpm_locate(t, old->data, old->prefixlen, &pl);
+	ext_lpm_locate(t, old->data, old->prefixlen, &pl);
 	if (pl.slots) {
-		lpm_replace_range(t, pl.slots, pl.n, old, new);
+		ext_lpm_replace_range(t, pl.slots, pl.n, old, new);
 	} else {
 		new->cover = old->cover;
-		lpm_set(pl.tailp, lpm_tail_slot(new, pl.pos));
+		ext_lpm_set(pl.tailp, ext_lpm_tail_slot(new, pl.pos));
 	}
-	lpm_hash_replace(t, old, new);
+	ext_lpm_hash_replace(t, old, new);
 	kfree_rcu(old, rcu);
 }
 
 /* A plain slot's prefix length; -1 for no prefix, shorter than any. */
-static int lpm_slot_len(unsigned long slot)
+static int ext_lpm_slot_len(unsigned long slot)
 {
-	struct lpm_elem *e = lpm_ptr(slot);
+	struct ext_lpm_elem *e = ext_lpm_ptr(slot);
 
 	return e ? e->prefixlen : -1;
 }
@@ -870,15 +997,15 @@ static int lpm_slot_len(unsigned long slot)
  * with the answer around it, *@cover, in all the others.  That prefix
  * comes back as a tail, as it would have been had it come alone.
  */
-static bool lpm_node_single(unsigned long node, unsigned long *answer,
-			    struct lpm_elem **cover)
+static bool ext_lpm_node_single(unsigned long node, unsigned long *answer,
+				struct ext_lpm_elem **cover)
 {
-	const unsigned long *slots = lpm_slots(node);
+	const unsigned long *slots = ext_lpm_slots(node);
 	unsigned long a = slots[0], b = a;
-	u32 n = BIT(lpm_stride(node)), i;
+	u32 n = BIT(ext_lpm_stride(node)), i;
 
 	for (i = 0; i < n; i++) {
-		if (lpm_is_node(slots[i]))
+		if (ext_lpm_is_node(slots[i]))
 			return false;
 		if (slots[i] == a || slots[i] == b)
 			continue;
@@ -890,19 +1017,19 @@ static bool lpm_node_single(unsigned long node, unsigned long *answer,
 	if (a == b)
 		return true;
 	/* The prefix in @a, the answer around it in @b. */
-	if (lpm_is_tail(b) ||
-	    (!lpm_is_tail(a) && lpm_slot_len(a) < lpm_slot_len(b)))
+	if (ext_lpm_is_tail(b) ||
+	    (!ext_lpm_is_tail(a) && ext_lpm_slot_len(a) < ext_lpm_slot_len(b)))
 		swap(a, b);
-	if (lpm_is_tail(b))
+	if (ext_lpm_is_tail(b))
 		return false;			/* two tails */
-	*cover = lpm_ptr(b);
-	if (lpm_is_tail(a)) {
-		if (((struct lpm_elem *)lpm_ptr(a))->cover != *cover)
+	*cover = ext_lpm_ptr(b);
+	if (ext_lpm_is_tail(a)) {
+		if (((struct ext_lpm_elem *)ext_lpm_ptr(a))->cover != *cover)
 			return false;
-	} else if (lpm_slot_len(b) >= lpm_slot_len(a)) {
+	} else if (ext_lpm_slot_len(b) >= ext_lpm_slot_len(a)) {
 		return false;			/* two halves */
 	}
-	*answer = (unsigned long)lpm_ptr(a) | LPM_TAG_TAIL;
+	*answer = (unsigned long)ext_lpm_ptr(a) | LPM_TAG_TAIL;
 	return true;
 }
 
@@ -911,72 +1038,67 @@ static bool lpm_node_single(unsigned long node, unsigned long *answer,
  * longer tell anything apart; the slot above takes their one answer (a
  * tail packed anew: fewer of its bits are matched on the way there).
  */
-static void lpm_collapse(struct extmap_lpm *t, struct lpm_place *pl)
+static void ext_lpm_collapse(struct ext_lpm *t, struct ext_lpm_place *pl)
 {
 	unsigned long answer, node;
-	struct lpm_elem *e, *cover;
+	struct ext_lpm_elem *e, *cover = NULL;
 
 	while (pl->depth--) {
 		node = *pl->path[pl->depth];
-		if (!lpm_node_single(node, &answer, &cover))
+		if (!ext_lpm_node_single(node, &answer, &cover))
 			return;
-		if (lpm_is_tail(answer)) {
-			e = lpm_ptr(answer);
+		if (ext_lpm_is_tail(answer)) {
+			e = ext_lpm_ptr(answer);
 			if (e->cover != cover)
-				lpm_set_cover(t, e, cover);
-			answer = lpm_tail_slot(e, pl->start[pl->depth]);
+				ext_lpm_set_cover(t, e, cover);
+			answer = ext_lpm_tail_slot(e, pl->start[pl->depth]);
 		}
-		lpm_set(pl->path[pl->depth], answer);
-		lpm_node_free(t, node);
+		ext_lpm_set(pl->path[pl->depth], answer);
+		ext_lpm_node_free(t, node);
 	}
 }
 
-static void lpm_remove(struct extmap_lpm *t, struct lpm_elem *p)
+static void ext_lpm_remove(struct ext_lpm *t, struct ext_lpm_elem *p)
 {
-	struct lpm_elem *parent;
-	struct lpm_place pl;
+	struct ext_lpm_elem *parent;
+	struct ext_lpm_place pl;
 
-	lpm_hash_replace(t, p, NULL);
-	parent = lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
-	lpm_locate(t, p->data, p->prefixlen, &pl);
+	ext_lpm_hash_replace(t, p, NULL);
+	parent = ext_lpm_find_upto(t, p->data, (int)p->prefixlen - 1);
+	ext_lpm_locate(t, p->data, p->prefixlen, &pl);
 	if (pl.slots)
-		lpm_replace_range(t, pl.slots, pl.n, p, parent);
+		ext_lpm_replace_range(t, pl.slots, pl.n, p, parent);
 	else
-		lpm_set(pl.tailp, (unsigned long)p->cover);
-	lpm_collapse(t, &pl);
+		ext_lpm_set(pl.tailp, (unsigned long)p->cover);
+	ext_lpm_collapse(t, &pl);
 	kfree_rcu(p, rcu);
 }
 
 /*
- * Writers run with interrupts off, one per map and CPU: a program that
- * interrupts an update (from a kprobe inside it, say) and updates the same
- * map gets EBUSY rather than a deadlock.  NMI context is refused outright,
- * since an update may allocate memory.
+ * Writers run with interrupts off, one per map and CPU (struct
+ * extmap_busy): a program that interrupts an update (from a kprobe inside
+ * it, say) and updates the same map gets EBUSY rather than a deadlock.
+ * NMI context is refused before anything else: an update allocates, and
+ * the NMI may have interrupted the allocator itself.
  */
-static bool lpm_enter(struct extmap_lpm *t, unsigned long *flags)
+static bool ext_lpm_enter(struct ext_lpm *t, unsigned long *flags)
 {
 	if (in_nmi())
 		return false;
-	local_irq_save(*flags);
-	if (likely(__this_cpu_inc_return(*t->busy) == 1))
-		return true;
-	__this_cpu_dec(*t->busy);
-	local_irq_restore(*flags);
-	return false;
+	return extmap_busy_enter(&t->busy, flags);
 }
 
-static void lpm_exit(struct extmap_lpm *t, unsigned long flags)
+static void ext_lpm_exit(struct ext_lpm *t, unsigned long flags)
 {
-	__this_cpu_dec(*t->busy);
-	local_irq_restore(flags);
+	extmap_busy_exit(&t->busy, flags);
 }
 
-static u32 lpm_data_size(const union bpf_attr *attr)
+static u32 ext_lpm_data_size(const union bpf_attr *attr)
 {
 	return attr->key_size - offsetof(struct bpf_lpm_trie_key_u8, data);
 }
 
-static u64 lpm_n_buckets(u32 max_entries)
+static u64 ext_lpm_n_buckets(u32 max_entries)
 {
 	return roundup_pow_of_two(max_t(u32, max_entries / 2, 1));
 }
@@ -984,15 +1106,15 @@ static u64 lpm_n_buckets(u32 max_entries)
 /* LPM_TRIE's attribute rules, but for keys of 16 data bytes at most. */
 static int ext_lpm_map_alloc_check(union bpf_attr *attr)
 {
-	u32 value_max = KMALLOC_MAX_SIZE - sizeof(struct lpm_elem) -
+	u32 value_max = KMALLOC_MAX_SIZE - sizeof(struct ext_lpm_elem) -
 			LPM_DATA_SIZE_MAX;
 
 	if (!attr->max_entries ||
 	    attr->key_size <= offsetof(struct bpf_lpm_trie_key_u8, data) ||
-	    lpm_data_size(attr) > LPM_DATA_SIZE_MAX ||
+	    ext_lpm_data_size(attr) > LPM_DATA_SIZE_MAX ||
 	    !attr->value_size || attr->value_size > value_max)
 		return -EINVAL;
-	if (lpm_n_buckets(attr->max_entries) * sizeof(void *) >
+	if (ext_lpm_n_buckets(attr->max_entries) * sizeof(void *) >
 	    EXTMAP_MAX_AREA_SIZE)
 		return -E2BIG;
 	return 0;
@@ -1000,23 +1122,35 @@ static int ext_lpm_map_alloc_check(union bpf_attr *attr)
 
 static void ext_lpm_map_free(struct bpf_map *map)
 {
-	struct extmap_lpm *t = extmap_lpm(map);
-	struct lpm_elem *e, *next;
+	struct ext_lpm *t = ext_lpm(map);
+	struct ext_lpm_elem *e, *next;
+	struct ext_lpm_node *n;
 	u32 i;
 
-	/* No lookups are left: everything goes at once. */
-	if (t->direct)
-		for (i = 0; i < 1U << t->direct_bits; i++)
-			lpm_free_nodes(t, t->direct[i]);
+	/*
+	 * No lookups are left: everything goes at once, from a workqueue
+	 * (or the creating task), rescheduling as it goes: a large map has
+	 * millions of elements and nodes to free.
+	 */
+	if (t->direct) {
+		for (i = 0; i < 1U << t->direct_bits; i++) {
+			ext_lpm_free_nodes(t, t->direct[i], false);
+			cond_resched();
+		}
+	}
 	if (t->buckets) {
 		for (i = 0; i < t->n_buckets; i++) {
 			for (e = rcu_dereference_raw(t->buckets[i]); e; e = next) {
 				next = rcu_dereference_raw(e->hnext);
 				kfree(e);
 			}
+			cond_resched();
 		}
 	}
-	free_percpu(t->busy);
+	while ((n = ext_lpm_spare_take(t)))
+		kmem_cache_free(ext_lpm_node_cache, n);
+	mem_cgroup_put(t->memcg);
+	extmap_busy_free(&t->busy);
 	kvfree(t->buckets);
 	kvfree(t->direct);
 	lockdep_unregister_key(&t->lockdep_key);
@@ -1026,7 +1160,7 @@ static void ext_lpm_map_free(struct bpf_map *map)
 static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 {
 	int numa_node = bpf_map_attr_numa_node(attr);
-	struct extmap_lpm *t;
+	struct ext_lpm *t;
 
 	t = extmap_area_alloc(sizeof(*t), numa_node);
 	if (!t)
@@ -1035,21 +1169,27 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 	raw_spin_lock_init(&t->lock);
 	lockdep_set_class(&t->lock, &t->lockdep_key);
 
-	t->data_size = lpm_data_size(attr);
+	t->data_size = ext_lpm_data_size(attr);
 	t->max_prefixlen = t->data_size * 8;
-	t->direct_bits = lpm_direct_bits(t->max_prefixlen, attr->max_entries);
+	t->direct_bits = ext_lpm_direct_bits(t->max_prefixlen, attr->max_entries);
 	/* The data right after the header, not after its tail padding. */
-	t->value_off = round_up(offsetof(struct lpm_elem, data) + t->data_size,
+	t->value_off = round_up(offsetof(struct ext_lpm_elem, data) + t->data_size,
 				8);
 	t->elem_size = t->value_off + attr->value_size;
-	t->n_buckets = lpm_n_buckets(attr->max_entries);
+	t->n_buckets = ext_lpm_n_buckets(attr->max_entries);
 	t->hashrnd = get_random_u32();
 	t->direct = extmap_area_alloc(sizeof(*t->direct) << t->direct_bits,
 				      numa_node);
 	t->buckets = extmap_area_alloc((u64)t->n_buckets * sizeof(*t->buckets),
 				       numa_node);
-	t->busy = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!t->direct || !t->buckets || !t->busy) {
+	t->memcg = get_mem_cgroup_from_mm(current->mm);
+	/* One chain of nodes, from the first slot to the longest prefix. */
+	t->max_new = DIV_ROUND_UP(t->max_prefixlen - t->direct_bits,
+				  LPM_STRIDE);
+	init_llist_head(&t->spares);
+	ext_lpm_spares_fill(t, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!t->direct || !t->buckets || extmap_busy_init(&t->busy) ||
+	    atomic_read(&t->n_spare) < t->max_new) {
 		ext_lpm_map_free(&t->map);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -1058,86 +1198,130 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 
 static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
 {
-	struct extmap_lpm *t = extmap_lpm(map);
+	struct ext_lpm *t = ext_lpm(map);
 	struct bpf_lpm_trie_key_u8 *k = key;
-	struct lpm_elem *e;
+	struct ext_lpm_elem *e;
 
 	if (likely(k->prefixlen == t->max_prefixlen))
-		e = t->data_size == 4 ? lpm_find4(t, k->data) :
-					lpm_find(t, k->data);
+		e = t->data_size == 4 ? ext_lpm_find4(t, k->data) :
+					ext_lpm_find(t, k->data);
 	else if (k->prefixlen < t->max_prefixlen)
-		e = lpm_find_upto(t, k->data, k->prefixlen);
+		e = ext_lpm_find_upto(t, k->data, k->prefixlen);
 	else
 		return NULL;
-	return e ? lpm_value(t, e) : NULL;
+	return e ? ext_lpm_value(t, e) : NULL;
+}
+
+/*
+ * After an insert that added nodes, where a node on its path can become
+ * wide: allocate the wide node outside the lock, then take the lock again
+ * to build it, if the trie still lets it.  Without memory for it, the
+ * narrow nodes stay: right, only slower.
+ */
+static void ext_lpm_widen_after(struct ext_lpm *t,
+				const struct bpf_lpm_trie_key_u8 *k)
+{
+	unsigned long irqflags, *wide;
+	struct mem_cgroup *old;
+	struct page *page;
+
+	old = set_active_memcg(t->memcg);
+	page = alloc_pages_node(t->map.numa_node, LPM_GFP, LPM_WIDE_ORDER);
+	set_active_memcg(old);
+	if (!page)
+		return;
+	wide = page_address(page);
+	if (ext_lpm_enter(t, &irqflags)) {
+		raw_spin_lock(&t->lock);
+		ext_lpm_widen_path(t, k->data, k->prefixlen, &wide);
+		raw_spin_unlock(&t->lock);
+		ext_lpm_exit(t, irqflags);
+	}
+	if (wide)
+		__free_pages(page, LPM_WIDE_ORDER);
 }
 
 /* Results and their order as BPF_MAP_TYPE_LPM_TRIE gives them. */
 static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 					    void *value, u64 flags)
 {
-	struct extmap_lpm *t = extmap_lpm(map);
+	struct ext_lpm *t = ext_lpm(map);
 	struct bpf_lpm_trie_key_u8 *k = key;
-	struct lpm_elem *old, *new;
-	unsigned long irqflags;
+	unsigned long irqflags, *none = NULL;
+	struct ext_lpm_elem *old, *new;
+	struct mem_cgroup *memcg;
+	bool widen = false;
 	int err = 0;
 
 	if (unlikely(flags > BPF_EXIST))
 		return -EINVAL;
 	if (k->prefixlen > t->max_prefixlen)
 		return -EINVAL;
+	/* Before allocating: see ext_lpm_enter(). */
+	if (in_nmi())
+		return -EBUSY;
 
-	new = kmalloc_node(t->elem_size, GFP_NOWAIT | __GFP_NOWARN,
-			   map->numa_node);
+	ext_lpm_spares_fill(t, LPM_GFP);
+	memcg = set_active_memcg(t->memcg);
+	new = kmalloc_node(t->elem_size, LPM_GFP, map->numa_node);
+	set_active_memcg(memcg);
 	if (!new)
 		return -ENOMEM;
 	new->prefixlen = k->prefixlen;
 	memcpy(new->data, k->data, t->data_size);
-	memcpy(lpm_value(t, new), value, map->value_size);
+	memcpy(ext_lpm_value(t, new), value, map->value_size);
 
-	if (!lpm_enter(t, &irqflags)) {
+	if (!ext_lpm_enter(t, &irqflags)) {
 		kfree(new);
 		return -EBUSY;
 	}
 	raw_spin_lock(&t->lock);
-	old = lpm_find_exact(t, k->data, k->prefixlen);
+	old = ext_lpm_find_exact(t, k->data, k->prefixlen);
 	if (old) {
 		if (flags == BPF_NOEXIST)
 			err = -EEXIST;
 		else
-			lpm_swap(t, old, new);
+			ext_lpm_swap(t, old, new);
 	} else if (flags == BPF_EXIST) {
 		err = -ENOENT;
 	} else if (t->count >= map->max_entries) {
 		err = -ENOSPC;
 	} else {
-		err = lpm_insert(t, new);
+		err = ext_lpm_insert(t, new);
+		if (err > 0)
+			widen = ext_lpm_widen_path(t, k->data, k->prefixlen, &none);
 	}
 	raw_spin_unlock(&t->lock);
-	lpm_exit(t, irqflags);
+	ext_lpm_exit(t, irqflags);
 
-	if (err)
+	if (err < 0) {
 		kfree(new);
-	return err;
+		return err;
+	}
+	if (widen)
+		ext_lpm_widen_after(t, k);
+	/* What the insert took, so that a map at rest holds max_new spares. */
+	ext_lpm_spares_fill(t, LPM_GFP);
+	return 0;
 }
 
 static extmap_ret_t ext_lpm_map_delete_elem(struct bpf_map *map, void *key)
 {
-	struct extmap_lpm *t = extmap_lpm(map);
+	struct ext_lpm *t = ext_lpm(map);
 	struct bpf_lpm_trie_key_u8 *k = key;
 	unsigned long irqflags;
-	struct lpm_elem *e;
+	struct ext_lpm_elem *e;
 
 	if (k->prefixlen > t->max_prefixlen)
 		return -EINVAL;
-	if (!lpm_enter(t, &irqflags))
+	if (!ext_lpm_enter(t, &irqflags))
 		return -EBUSY;
 	raw_spin_lock(&t->lock);
-	e = lpm_find_exact(t, k->data, k->prefixlen);
+	e = ext_lpm_find_exact(t, k->data, k->prefixlen);
 	if (e)
-		lpm_remove(t, e);
+		ext_lpm_remove(t, e);
 	raw_spin_unlock(&t->lock);
-	lpm_exit(t, irqflags);
+	ext_lpm_exit(t, irqflags);
 	return e ? 0 : -ENOENT;
 }
 
@@ -1148,21 +1332,21 @@ static extmap_ret_t ext_lpm_map_delete_elem(struct bpf_map *map, void *key)
 static int ext_lpm_map_get_next_key(struct bpf_map *map, void *key,
 				    void *next_key)
 {
-	struct extmap_lpm *t = extmap_lpm(map);
+	struct ext_lpm *t = ext_lpm(map);
 	struct bpf_lpm_trie_key_u8 *k = key, *next = next_key;
-	struct lpm_elem *e = NULL;
+	struct ext_lpm_elem *e = NULL;
 	u32 i = 0;
 
 	if (k && k->prefixlen <= t->max_prefixlen) {
-		e = lpm_find_exact(t, k->data, k->prefixlen);
+		e = ext_lpm_find_exact(t, k->data, k->prefixlen);
 		if (e) {
-			i = (lpm_hash(t, k->data, k->prefixlen) &
+			i = (ext_lpm_hash(t, k->data, k->prefixlen) &
 			     (t->n_buckets - 1)) + 1;
-			e = rcu_dereference_raw(e->hnext);
+			e = ext_lpm_deref(t, e->hnext);
 		}
 	}
 	for (; !e && i < t->n_buckets; i++)
-		e = rcu_dereference_raw(t->buckets[i]);
+		e = ext_lpm_deref(t, t->buckets[i]);
 	if (!e)
 		return -ENOENT;
 	next->prefixlen = e->prefixlen;
@@ -1174,18 +1358,19 @@ static int ext_lpm_map_get_next_key(struct bpf_map *map, void *key,
 /* Bytes asked for, as the kernel's maps report them, not slab sizes. */
 static u64 ext_lpm_map_mem_usage(const struct bpf_map *map)
 {
-	const struct extmap_lpm *t = extmap_lpm(map);
+	const struct ext_lpm *t = ext_lpm(map);
 
 	return sizeof(*t) + (sizeof(*t->direct) << t->direct_bits) +
 	       (u64)t->n_buckets * sizeof(*t->buckets) +
-	       (u64)READ_ONCE(t->n_nodes) * sizeof(struct lpm_node) +
+	       ((u64)READ_ONCE(t->n_nodes) + atomic_read(&t->n_spare)) *
+	       sizeof(struct ext_lpm_node) +
 	       ((u64)READ_ONCE(t->n_wide) << (PAGE_SHIFT + LPM_WIDE_ORDER)) +
 	       (u64)READ_ONCE(t->count) * t->elem_size +
-	       (u64)num_possible_cpus() * sizeof(int);
+	       extmap_busy_mem_usage();
 }
 #endif
 
-static const struct bpf_map_ops lpm_map_ops = {
+static const struct bpf_map_ops ext_lpm_map_ops = {
 	.map_alloc_check = ext_lpm_map_alloc_check,
 	.map_alloc = ext_lpm_map_alloc,
 	.map_free = ext_lpm_map_free,
@@ -1198,26 +1383,28 @@ static const struct bpf_map_ops lpm_map_ops = {
 #endif
 };
 
-struct extmap_type extmap_lpm_type = {
-	.name = "lpm",
-	.id = EXTMAP_MAP_TYPE_LPM,
-	.ops = &lpm_map_ops,
-	/* Accepted, and meaningless, so that LPM_TRIE definitions carry over. */
-	.map_flags = BPF_F_NO_PREALLOC,
-	.owner = THIS_MODULE,
-};
-
-int __init extmap_lpm_init(void)
+static int ext_lpm_type_init(void)
 {
 	/* The linear map, where all slab and page memory is, is that high. */
-	lpm_packed_tails = (PAGE_OFFSET & LPM_INFO_MASK) == LPM_INFO_MASK;
-	lpm_node_cache = KMEM_CACHE(lpm_node, 0);
-	return lpm_node_cache ? 0 : -ENOMEM;
+	ext_lpm_packed_tails = (PAGE_OFFSET & LPM_INFO_MASK) == LPM_INFO_MASK;
+	ext_lpm_node_cache = KMEM_CACHE(ext_lpm_node, 0);
+	return ext_lpm_node_cache ? 0 : -ENOMEM;
 }
 
-void extmap_lpm_exit(void)
+static void ext_lpm_type_exit(void)
 {
 	/* Nodes freed by updates may still wait for a grace period. */
 	rcu_barrier();
-	kmem_cache_destroy(lpm_node_cache);
+	kmem_cache_destroy(ext_lpm_node_cache);
 }
+
+struct extmap_type extmap_lpm_type = {
+	.name = "lpm",
+	.id = EXTMAP_MAP_TYPE_LPM,
+	.ops = &ext_lpm_map_ops,
+	/* Accepted, and meaningless, so that LPM_TRIE definitions carry over. */
+	.map_flags = BPF_F_NO_PREALLOC,
+	.owner = THIS_MODULE,
+	.init = ext_lpm_type_init,
+	.exit = ext_lpm_type_exit,
+};

@@ -14,7 +14,7 @@
 #include <limits.h>
 #include <bpf/bpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 
 #define KMALLOC_MAX	(4u << 20)	/* KMALLOC_MAX_SIZE on x86-64, 4 KiB pages */

@@ -22,8 +22,11 @@
  * unload_race (every kernel): one thread calls delete_module("extmap",
  * O_NONBLOCK) in a loop (and loads the module again after a successful
  * unload) while others create maps, pin them, use them from a program and
- * drop them.  While a pinned map exists every unload must be refused; no
- * call may hang or crash; at the end the module is loaded again
+ * drop them.  While a pinned map exists every unload must be refused; pins,
+ * programs and bpf(2) on the maps must work (a map's fd holds the module);
+ * the maps must have been used both ways; once the workers stop, an unload
+ * must go through; no call may hang or crash; at the end the module is
+ * loaded again
  * (finit_module on $EXTMAP_ROOT/build/$(uname -r)/extmap.ko) and its
  * reference count drops back to 0 once every map is gone.
  *
@@ -356,6 +359,7 @@ static int update_faults(void)
 /* phase 1: a pinned map lives; 2: maps come and go; 3: workers idle */
 static atomic_int stop, phase;
 static atomic_long unloads, refused, reloads, created, used, gone, worker_err;
+static atomic_long used_prog, used_syscall, pinned;
 static char pin_dir[256], ko_path[512];
 
 static int load_module(void)
@@ -458,14 +462,25 @@ static void *map_worker(void *arg)
 		}
 		atomic_fetch_add(&created, 1);
 		snprintf(pin, sizeof(pin), "%s/m%ld", pin_dir, id);
-		if (kind != 2 && !bpf_obj_pin(fd, pin)) {
+		/* The fd holds the module: pin and get work in every phase. */
+		if (kind != 2) {
+			if (bpf_obj_pin(fd, pin)) {
+				printf("# worker %ld: pin in phase %d: %s\n", id,
+				       atomic_load(&phase), tap_errname(errno));
+				atomic_fetch_add(&worker_err, 1);
+				close(fd);
+				continue;
+			}
 			close(fd);
 			fd = bpf_obj_get(pin);
+			e = errno;
 			unlink(pin);
 			if (fd < 0) {
+				printf("# worker %ld: get %s: %s\n", id, pin, tap_errname(e));
 				atomic_fetch_add(&worker_err, 1);
 				continue;
 			}
+			atomic_fetch_add(&pinned, 1);
 		}
 		if (kind == 0) {
 			prog = xdp_prog_using(fd);
@@ -474,8 +489,17 @@ static void *map_worker(void *arg)
 			if (prog >= 0) {
 				LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
 					    .data_size_in = sizeof(pkt));
-				if (!bpf_prog_test_run_opts(prog, &o) && o.retval == 2)
+
+				/* The program holds the map, which holds the module. */
+				if (bpf_prog_test_run_opts(prog, &o) || o.retval != 2) {
+					printf("# worker %ld: test_run: %s, retval %u, "
+					       "expected success and XDP_PASS\n", id,
+					       tap_errname(errno), o.retval);
+					atomic_fetch_add(&worker_err, 1);
+				} else {
 					atomic_fetch_add(&used, 1);
+					atomic_fetch_add(&used_prog, 1);
+				}
 				close(prog);
 			} else {
 				printf("# worker %ld: load: %s\n", id, tap_errname(errno));
@@ -484,8 +508,14 @@ static void *map_worker(void *arg)
 		} else {
 			unsigned char key[8] = { 8, 0, 0, 0, 10 };
 
-			if (!bpf_map_update_elem(fd, kind == 2 ? (void *)key : (void *)&k, &v, 0))
+			if (bpf_map_update_elem(fd, kind == 2 ? (void *)key : (void *)&k, &v, 0)) {
+				printf("# worker %ld: update of a %s map: %s, expected success\n",
+				       id, kind == 1 ? "hash" : "lpm", tap_errname(errno));
+				atomic_fetch_add(&worker_err, 1);
+			} else {
 				atomic_fetch_add(&used, 1);
+				atomic_fetch_add(&used_syscall, 1);
+			}
 			close(fd);
 		}
 	}
@@ -511,8 +541,9 @@ static int unload_race(void)
 	struct utsname u;
 	char witness[300];
 	AUTO_FD wfd = -1;
-	long i, refs = -1;
-	int ret = TAP_PASS;
+	long i, refs = -1, before3, nw = 0;
+	bool rm_on = false, unloaded3;
+	int ret = TAP_PASS, e;
 
 	CHECK(!uname(&u), "uname");
 	snprintf(ko_path, sizeof(ko_path), "%s/build/%s/extmap.ko", extmap_root(), u.release);
@@ -530,24 +561,37 @@ static int unload_race(void)
 	wfd = -1;
 
 	atomic_store(&phase, 1);
-	pthread_create(&rm, NULL, rmmod_thread, NULL);
-	for (i = 0; i < 3; i++)
-		pthread_create(&w[i], NULL, map_worker, (void *)i);
-	sleep(2);
-	/* Phase 2: nothing pins the module but the workers' maps. */
-	unlink(witness);
-	atomic_store(&phase, 2);
-	sleep(3);
+	e = pthread_create(&rm, NULL, rmmod_thread, NULL);
+	if (e)
+		tap_diag("pthread_create (unload thread): %s", tap_errname(e));
+	rm_on = !e;
+	for (i = 0; !e && i < 3; i++) {
+		e = pthread_create(&w[i], NULL, map_worker, (void *)i);
+		if (e)
+			tap_diag("pthread_create (worker %ld): %s", i, tap_errname(e));
+		else
+			nw++;
+	}
+	if (!e) {
+		sleep(2);
+		/* Phase 2: nothing pins the module but the workers' maps. */
+		unlink(witness);
+		atomic_store(&phase, 2);
+		sleep(3);
+	}
 	/* Phase 3: once the last map is freed, an unload must go through. */
-	i = atomic_load(&unloads);
+	before3 = atomic_load(&unloads);
 	atomic_store(&phase, 3);
-	for (refs = 0; refs < 100 && atomic_load(&unloads) == i; refs++)
+	for (refs = 0; !e && refs < 100 && atomic_load(&unloads) == before3; refs++)
 		usleep(100000);
+	unloaded3 = atomic_load(&unloads) > before3;
 	atomic_store(&stop, 1);
-	pthread_join(rm, NULL);
-	for (i = 0; i < 3; i++)
+	if (rm_on)
+		pthread_join(rm, NULL);
+	for (i = 0; i < nw; i++)
 		pthread_join(w[i], NULL);
 	pin_dir_remove(pin_dir);
+	CHECK(!e, "could not start the threads");
 
 	if (access(EXTMAP_DEV, F_OK)) {
 		if (load_module()) {
@@ -562,10 +606,14 @@ static int unload_race(void)
 			break;
 		usleep(100000);
 	}
-	tap_diag("unload race: %ld maps created, %ld used (program or bpf(2)), %ld "
-		 "unloads refused, %ld unloads, %ld reloads, %ld creations while unloaded",
-		 atomic_load(&created), atomic_load(&used), atomic_load(&refused),
-		 atomic_load(&unloads), atomic_load(&reloads), atomic_load(&gone));
+	tap_diag("unload race: %ld maps created, %ld pinned and got back, %ld used "
+		 "(%ld by a program, %ld by bpf(2)), %ld unloads refused, %ld unloads "
+		 "(%ld in phase 3), %ld reloads, %ld creations while unloaded",
+		 atomic_load(&created), atomic_load(&pinned), atomic_load(&used),
+		 atomic_load(&used_prog), atomic_load(&used_syscall),
+		 atomic_load(&refused), atomic_load(&unloads),
+		 atomic_load(&unloads) - before3, atomic_load(&reloads),
+		 atomic_load(&gone));
 	tap_figure("test_faults", "unload race", "%ld maps, %ld unloads refused, %ld unloads",
 		   atomic_load(&created), atomic_load(&refused), atomic_load(&unloads));
 	CHECK(access(EXTMAP_DEV, F_OK) == 0, "module not loaded at the end");
@@ -574,7 +622,13 @@ static int unload_race(void)
 	      atomic_load(&worker_err));
 	CHECK(atomic_load(&refused) > 0 && atomic_load(&created) > 0,
 	      "the race did not happen");
-	CHECK(atomic_load(&unloads) > 0, "no unload succeeded, even with no map left");
+	CHECK(atomic_load(&used_prog) > 0 && atomic_load(&used_syscall) > 0 &&
+	      atomic_load(&pinned) > 0,
+	      "maps used by a program %ld times, by bpf(2) %ld, pinned %ld: expected "
+	      "each > 0", atomic_load(&used_prog), atomic_load(&used_syscall),
+	      atomic_load(&pinned));
+	CHECK(unloaded3, "no unload succeeded in phase 3 (10 s with the workers idle, "
+	      "%ld unloads before)", before3);
 	return ret;
 }
 

@@ -25,7 +25,7 @@
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 
 static char pindir[256];
@@ -270,8 +270,8 @@ static int unload_when_unused(const char *name)
 	return TAP_PASS;
 }
 
-/* Load build/<release>/@rel_path; -errno, or 0. */
-static int load_module(const char *rel_path)
+/* Load build/<release>/@rel_path with @params; -errno, or 0. */
+static int load_module_params(const char *rel_path, const char *params)
 {
 	char ko[PATH_MAX];
 	struct utsname u;
@@ -282,9 +282,14 @@ static int load_module(const char *rel_path)
 	snprintf(ko, sizeof(ko), "%s/build/%s/%s", extmap_root(), u.release,
 		 rel_path);
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+	if (fd < 0 || syscall(SYS_finit_module, fd, params, 0))
 		return -errno;
 	return 0;
+}
+
+static int load_module(const char *rel_path)
+{
+	return load_module_params(rel_path, "");
 }
 
 static int unloads_after_last_user(void)
@@ -398,6 +403,55 @@ static int type_module_unloads(void)
 	return TAP_PASS;
 }
 
+/*
+ * The core takes ids up to EXTMAP_MAP_TYPE_MAX, and libextmap calls every
+ * id it takes an extmap type: a type at the top of the range is created
+ * and recognised, one above it is refused (EINVAL) and never listed.
+ */
+static int type_id_range(void)
+{
+	char params[32];
+	struct bpf_map_info info = {};
+	AUTO_FD fd = -1;
+	__u32 id = 0;
+	int err;
+
+	if (module_loaded(TYPE_MODULE))
+		return tap_skip_reason("%s still loaded (above)", TYPE_MODULE);
+	snprintf(params, sizeof(params), "type_id=%#x", EXTMAP_MAP_TYPE_MAX + 1);
+	err = load_module_params("bench/" TYPE_MODULE ".ko", params);
+	if (err == -ENOENT)
+		return tap_skip_reason("build/<release>/bench/%s.ko not built",
+				       TYPE_MODULE);
+	if (!err)
+		unload_when_unused(TYPE_MODULE);
+	CHECK(err == -EINVAL, "load with %s: %s, expected EINVAL", params,
+	      tap_errname(-err));
+
+	snprintf(params, sizeof(params), "type_id=%#x", EXTMAP_MAP_TYPE_MAX);
+	err = load_module_params("bench/" TYPE_MODULE ".ko", params);
+	CHECK(!err, "load with %s: %s, expected 0", params, tap_errname(-err));
+	err = extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id);
+	if (!err) {
+		fd = ext_create(id, sizeof(struct floor_key), sizeof(__u64), 16,
+				0, "top_id");
+		err = fd < 0 || map_info(fd, &info) ? -errno : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	if (unload_when_unused(TYPE_MODULE))
+		return TAP_FAIL;
+	CHECK(!err, "type %s at %#x: %s", TYPE_NAME, EXTMAP_MAP_TYPE_MAX,
+	      tap_errname(-err));
+	CHECK(id == EXTMAP_MAP_TYPE_MAX && info.type == EXTMAP_MAP_TYPE_MAX,
+	      "listed as %#x, map type %#x; expected %#x", id, info.type,
+	      EXTMAP_MAP_TYPE_MAX);
+	CHECK(extmap_is_extmap_type(info.type),
+	      "extmap_is_extmap_type(%#x) is false", info.type);
+	return TAP_PASS;
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(held_by_fd),
 	TAP_CASE(held_by_pin),
@@ -405,6 +459,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(type_module_registers),
 	TAP_CASE(type_module_held_by_map),
 	TAP_CASE(type_module_unloads),
+	TAP_CASE(type_id_range),
 	TAP_CASE(unloads_after_last_user),
 	TAP_CASE(reload_module),
 	TAP_CASE(works_after_reload),

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <bpf/bpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 
 #define SENTINEL	0xcc

@@ -10,6 +10,13 @@
  *  - a perf_event program on the software cpu-clock event on every CPU
  *    (hrtimer interrupt), and on hardware cycles (NMI) where there is a PMU
  *    (under TCG there is none: said in a diagnostic);
+ *  - a raw_tp program on extmap_test.ko's tracepoint extmap_test_nmi, which
+ *    its NMI handler fires: a thread per CPU raises NMIs on its CPU by
+ *    writing counts to /sys/kernel/debug/extmap_test/nmi.  The program must
+ *    run in NMI every time; there array updates work, hash updates work or
+ *    give EBUSY only inside an update of the map on that CPU, and lpm
+ *    refuses every update and delete with EBUSY (Documentation/maps/);
+ *    lookups work (lpm: on keys put in the actor's range beforehand);
  *  - ST_USER threads doing the same operations through bpf(2).
  *
  * Every actor owns ST_RANGE keys and records what its successful operations
@@ -19,13 +26,16 @@
  * result or lookup; the map holds exactly the recorded keys and values (a
  * get_next_key walk, no lost, phantom or duplicate key, the count right);
  * EBUSY only for NMI actors (nothing else here can nest inside an update,
- * which runs with interrupts off); a full hash refuses new keys with E2BIG,
- * a full lpm with ENOSPC, both take replacements and recover after a delete.
+ * which runs with interrupts off); every actor of every kind ran; no thread
+ * stayed stuck (ST_JOIN_SECONDS after the stop); a full hash refuses new
+ * keys with E2BIG, a full lpm with ENOSPC, both take replacements and
+ * recover after a delete.
  * The hash and lpm maps hold 3/4 of the active keys, so they also run full
  * during the stress.
  *
  * EXTMAP_STRESS_SECONDS sets the seconds per type (default 3).
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -38,6 +48,11 @@
 #include "util.h"
 #include "progs/stress_common.h"
 #include "stress.skel.h"
+
+#define KNMI_FILE	"/sys/kernel/debug/extmap_test/nmi"
+#define KNMI_BATCH	8	/* NMIs per write */
+#define KNMI_PAUSE_US	100	/* between writes */
+#define ST_JOIN_SECONDS	30
 
 static int seconds = 3;
 static int ncpu;
@@ -56,8 +71,10 @@ struct actor_thread {
 	int map_fd;
 	int prog_fd;
 	__u32 *tid_slot;
-	unsigned long long runs;
-	int err;
+	unsigned long long runs;	/* xdp: test_run calls; knmi: NMIs raised */
+	int err;			/* the errno that stopped the thread */
+	__u32 retval;			/* xdp: a return value not XDP_PASS */
+	bool started;
 };
 
 static void pin_cpu(int cpu)
@@ -67,6 +84,41 @@ static void pin_cpu(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Start @t; false, with a diagnostic, if pthread_create failed. */
+static bool start(struct actor_thread *t, void *(*fn)(void *), const char *what)
+{
+	int e = pthread_create(&t->th, NULL, fn, t);
+
+	if (e) {
+		tap_diag("pthread_create (%s thread %d): %s", what, t->idx,
+			 tap_errname(e));
+		return false;
+	}
+	t->started = true;
+	return true;
+}
+
+/*
+ * Join @t if it was started, waiting until @deadline at most: false if it
+ * had not ended by then (a thread stuck in the kernel, a deadlock).
+ */
+static bool join(struct actor_thread *t, const struct timespec *deadline,
+		 const char *what)
+{
+	int e;
+
+	if (!t->started)
+		return true;
+	e = pthread_timedjoin_np(t->th, NULL, deadline);
+	if (e) {
+		tap_diag("%s thread %d (cpu %d) did not end within %d s of the stop: %s",
+			 what, t->idx, t->cpu, ST_JOIN_SECONDS, tap_errname(e));
+		return false;
+	}
+	t->started = false;
+	return true;
 }
 
 static void key_of(__u32 k, int kind, void *key, bool lookup)
@@ -99,8 +151,44 @@ static void *xdp_thread(void *arg)
 			t->err = errno;
 			break;
 		}
+		if (opts.retval != XDP_PASS) {
+			t->retval = opts.retval;
+			t->err = EPROTO;
+			break;
+		}
 		t->runs++;
 	}
+	return NULL;
+}
+
+/* Raises KNMI_BATCH NMIs on its CPU per write, until the stop. */
+static void *knmi_thread(void *arg)
+{
+	struct actor_thread *t = arg;
+	char n[16];
+	int fd, len;
+
+	pin_cpu(t->cpu);
+	fd = open(KNMI_FILE, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		t->err = errno;
+		return NULL;
+	}
+	len = snprintf(n, sizeof(n), "%d", KNMI_BATCH);
+	while (atomic_load(&running)) {
+		if (sched_getcpu() != t->cpu) {
+			t->err = EXDEV;	/* not where it was pinned */
+			break;
+		}
+		if (write(fd, n, len) != len) {
+			t->err = errno ? errno : EIO;
+			break;
+		}
+		t->runs += KNMI_BATCH;
+		/* Leave the CPU to the other actors too. */
+		usleep(KNMI_PAUSE_US);
+	}
+	close(fd);
 	return NULL;
 }
 
@@ -222,12 +310,17 @@ static long key_number(int kind, const void *key)
 	return *(const __u32 *)key;
 }
 
-/* Fill to the brim from userspace, with keys no actor owns. */
-static int check_full(int kind, int fd, __u32 max, __u32 count)
+/*
+ * Fill to the brim from userspace, with keys no actor owns; @present is a
+ * key the map holds (from the final walk), replaced and deleted when the
+ * map was full already and no key of our own could be added.
+ */
+static int check_full(int kind, int fd, __u32 max, __u32 count,
+		      const void *present)
 {
 	int full_err = kind == ST_HASH ? E2BIG : ENOSPC;
-	unsigned char key[8];
-	__u64 val = 1;
+	unsigned char key[8], old[8];
+	__u64 val = 1, got;
 	__u32 k = ST_KEYS, n = count, first = ST_KEYS;
 
 	for (;; k++) {
@@ -241,58 +334,106 @@ static int check_full(int kind, int fd, __u32 max, __u32 count)
 	      n, max, tap_errname(errno), tap_errname(full_err));
 	CHECK(n == max, "refused a new key (%s) at %u of %u keys",
 	      tap_errname(errno), n, max);
-	/* Replacing a key of a full map works; a new key still does not. */
-	key_of(first, kind, key, false);
+	tap_diag("full: %u keys added to the %u left by the stress", k - first, count);
+	/* Replacing a key of the full map works; a new key still does not. */
 	if (k > first) {
-		val = 2;
-		CHECK_OK(bpf_map_update_elem(fd, key, &val, BPF_ANY));
-		CHECK_OK(bpf_map_update_elem(fd, key, &val, BPF_EXIST));
+		key_of(first, kind, old, false);
+	} else {
+		CHECK(present, "map full with no key found by the walk");
+		memcpy(old, present, sizeof(old));
 	}
+	val = 0x2222;
+	CHECK_OK(bpf_map_update_elem(fd, old, &val, BPF_ANY));
+	val = 0x3333;
+	CHECK_OK(bpf_map_update_elem(fd, old, &val, BPF_EXIST));
+	got = 0;
+	CHECK_OK(bpf_map_lookup_elem(fd, old, &got));
+	CHECK(got == val, "replaced value %#llx, expected %#llx",
+	      (unsigned long long)got, (unsigned long long)val);
 	key_of(k, kind, key, false);
 	CHECK_ERRNO(bpf_map_update_elem(fd, key, &val, BPF_ANY), full_err);
 	/* One delete makes room for one. */
-	if (k > first) {
-		key_of(first, kind, key, false);
-		CHECK_OK(bpf_map_delete_elem(fd, key));
-	} else {
-		return TAP_PASS;	/* already full from the stress */
-	}
-	key_of(k, kind, key, false);
+	CHECK_OK(bpf_map_delete_elem(fd, old));
 	CHECK_OK(bpf_map_update_elem(fd, key, &val, BPF_NOEXIST));
 	key_of(k + 1, kind, key, false);
 	CHECK_ERRNO(bpf_map_update_elem(fd, key, &val, BPF_NOEXIST), full_err);
 	return TAP_PASS;
 }
 
+/* The kind of an actor id, for diagnostics and the "ops by caller" line. */
+enum { C_XDP, C_KPROBE, C_TP, C_PERF, C_PMU_NMI, C_KNMI, C_USER, C_KINDS };
+static const char *const caller_name[C_KINDS] = {
+	"xdp", "kprobe", "tracepoint", "perf_event (cpu-clock)",
+	"perf_event (PMU NMI)", "extmap_test NMI", "bpf(2)",
+};
+
+static int caller_of(int i)
+{
+	return i < ST_KPROBE_BASE ? C_XDP : i < ST_TP_BASE ? C_KPROBE :
+	       i < ST_PERF_BASE ? C_TP : i < ST_NMI_BASE ? C_PERF :
+	       i < ST_KNMI_BASE ? C_PMU_NMI : i < ST_USER_BASE ? C_KNMI : C_USER;
+}
+
+/* Attach st_knmi to extmap_test_nmi, or extmap_test_nmi_tp (6.16 on). */
+static int knmi_attach(struct stress *skel)
+{
+	static const char *const names[] = { "extmap_test_nmi", "extmap_test_nmi_tp" };
+	int fd = -1, e = 0;
+	size_t i;
+
+	for (i = 0; i < TAP_ARRAY_SIZE(names) && fd < 0; i++) {
+		fd = bpf_raw_tracepoint_open(names[i], bpf_program__fd(skel->progs.st_knmi));
+		if (fd < 0 && !e)
+			e = errno;
+	}
+	if (fd < 0)
+		tap_diag("bpf_raw_tracepoint_open(extmap_test_nmi[_tp]): %s",
+			 tap_errname(e));
+	return fd;
+}
+
 static int run_type(int kind)
 {
-	struct actor_thread xdp[ST_MAX_CPUS], storm[ST_STORM], user[ST_USER];
+	struct actor_thread xdp[ST_MAX_CPUS] = {}, storm[ST_STORM] = {},
+			    user[ST_USER] = {}, knmi[ST_MAX_CPUS] = {};
 	int perf_fd[ST_MAX_CPUS], nmi_fd[ST_MAX_CPUS];
 	struct bpf_link *links[2 + 2 * ST_MAX_CPUS];
 	int nlinks = 0, i, active, ret = TAP_FAIL, nmi = 0;
 	unsigned long long ops = 0, busy = 0, full = 0, nomem = 0, bad = 0,
-			   mismatch = 0, xdp_runs = 0, storm_runs = 0;
+			   mismatch = 0, xdp_runs = 0, storm_runs = 0,
+			   knmi_raised = 0, by[C_KINDS] = { 0 };
 	static __u64 expect[ST_KEYS];
 	static bool seen[ST_KEYS];
 	__u32 max, want = 0, n = 0, steps;
-	unsigned char key[8], next[8];
+	unsigned char key[8], next[8], present[8];
+	bool first, have_present = false, knmi_on, ok = true, stuck = false;
+	bool pmu_on[ST_MAX_CPUS] = { false };
 	struct stress *skel = NULL;
-	AUTO_FD fd = -1;
-	bool first;
+	AUTO_FD fd = -1, knmi_link = -1;
+	struct timespec deadline;
+	const char *knmi_why = NULL;
 	__u64 v;
 	char mapname[16];
 
 	memset(user_shadow, 0, sizeof(user_shadow));
 	memset(user_stats, 0, sizeof(user_stats));
-	/* Actors that run: XDP, kprobe and tracepoint, cpu-clock, bpf(2). */
-	active = ncpu + 2 * ST_STORM + ncpu + ST_USER;
-	max = kind == ST_ARRAY ? ST_KEYS : active * ST_RANGE * 3 / 4;
-	fd = create_map(kind, max);
-	CHECK(fd >= 0, "create %s: %s", kind_name[kind], tap_errname(errno));
+	memset(perf_fd, -1, sizeof(perf_fd));
+	memset(nmi_fd, -1, sizeof(nmi_fd));
+	knmi_on = access(KNMI_FILE, W_OK) == 0;
+	if (!knmi_on)
+		knmi_why = "no " KNMI_FILE " (extmap_test.ko not loaded, or without NMIs)";
 
 	skel = stress__open();
 	CHECK(skel, "stress__open: %s", tap_errname(errno));
 	skel->rodata->kind = kind;
+	/* Actors that run: XDP, kprobe and tracepoint, cpu-clock, NMI, bpf(2). */
+	active = ncpu + 2 * ST_STORM + ncpu + ST_USER + (knmi_on ? ncpu : 0);
+	max = kind == ST_ARRAY ? ST_KEYS : active * ST_RANGE * 3 / 4;
+	fd = create_map(kind, max);
+	if (fd < 0) {
+		tap_diag("create %s: %s", kind_name[kind], tap_errname(errno));
+		goto out;
+	}
 	snprintf(mapname, sizeof(mapname), "%s", kind == ST_ARRAY ? "m_arr" :
 		 kind == ST_HASH ? "m_hash" : "m_lpm");
 	if (bpf_map__reuse_fd(bpf_object__find_map_by_name(skel->obj, mapname), fd) ||
@@ -302,9 +443,27 @@ static int run_type(int kind)
 	}
 	for (i = 0; i < ST_ACTORS; i++)
 		skel->bss->rng[i] = seed ^ (0x9E3779B97F4A7C15ULL * (i + 1));
+	/*
+	 * lpm in NMI only looks up (updates there give EBUSY): give those
+	 * lookups keys to find, every other key of each NMI actor's range.
+	 */
+	if (kind == ST_LPM && knmi_on) {
+		for (i = 0; i < ncpu; i++) {
+			__u32 k, base = (ST_KNMI_BASE + i) * ST_RANGE;
 
-	memset(perf_fd, -1, sizeof(perf_fd));
-	memset(nmi_fd, -1, sizeof(nmi_fd));
+			for (k = base; k < base + ST_RANGE; k += 2) {
+				v = 0xabcdULL << 32 | k;
+				key_of(k, kind, key, false);
+				if (bpf_map_update_elem(fd, key, &v, BPF_NOEXIST)) {
+					tap_diag("lpm: putting key %u for the NMI actor: %s",
+						 k, tap_errname(errno));
+					goto out;
+				}
+				skel->bss->shadow[k] = v;
+			}
+		}
+	}
+
 	links[nlinks] = bpf_program__attach(skel->progs.st_kprobe);
 	if (!links[nlinks]) {
 		tap_diag("attach kprobe: %s", tap_errname(errno));
@@ -317,6 +476,11 @@ static int run_type(int kind)
 		goto out;
 	}
 	nlinks++;
+	if (knmi_on) {
+		knmi_link = knmi_attach(skel);
+		if (knmi_link < 0)
+			goto out;
+	}
 	for (i = 0; i < ncpu; i++) {
 		perf_fd[i] = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
 				       200000 /* ns */, i);
@@ -337,121 +501,181 @@ static int run_type(int kind)
 		if (nmi_fd[i] < 0) {
 			if (i == 0)
 				tap_diag("no hardware PMU (perf_event_open(cycles): %s; under "
-					 "TCG there is none): no NMI, the perf_event program "
-					 "runs from the cpu-clock hrtimer only",
-					 tap_errname(errno));
+					 "TCG there is none): no PMU NMI, NMIs come from "
+					 "extmap_test.ko only", tap_errname(errno));
 			continue;
 		}
 		links[nlinks] = bpf_program__attach_perf_event(skel->progs.st_nmi,
 							       nmi_fd[i]);
-		if (links[nlinks]) {
-			nlinks++;
-			nmi++;
+		if (!links[nlinks]) {
+			tap_diag("attach perf_event (cycles, cpu %d): %s", i,
+				 tap_errname(errno));
+			goto out;
 		}
+		nlinks++;
+		nmi++;
+		pmu_on[i] = true;
 	}
 
 	atomic_store(&running, 1);
-	for (i = 0; i < ncpu; i++) {
-		xdp[i] = (struct actor_thread){ .cpu = i, .prog_fd =
+	for (i = 0; ok && i < ncpu; i++) {
+		xdp[i] = (struct actor_thread){ .idx = i, .cpu = i, .prog_fd =
 			bpf_program__fd(skel->progs.st_xdp) };
-		pthread_create(&xdp[i].th, NULL, xdp_thread, &xdp[i]);
+		ok = start(&xdp[i], xdp_thread, "xdp");
 	}
-	for (i = 0; i < ST_STORM; i++) {
-		storm[i] = (struct actor_thread){ .cpu = i % ncpu,
+	for (i = 0; ok && i < ST_STORM; i++) {
+		storm[i] = (struct actor_thread){ .idx = i, .cpu = i % ncpu,
 			.tid_slot = &skel->bss->storm_tid[i] };
-		pthread_create(&storm[i].th, NULL, storm_thread, &storm[i]);
+		ok = start(&storm[i], storm_thread, "getpgid");
 	}
-	for (i = 0; i < ST_USER; i++) {
+	for (i = 0; ok && i < ST_USER; i++) {
 		user[i] = (struct actor_thread){ .idx = i, .cpu = (i + 1) % ncpu,
 			.kind = kind, .map_fd = fd };
-		pthread_create(&user[i].th, NULL, user_thread, &user[i]);
+		ok = start(&user[i], user_thread, "bpf(2)");
 	}
-	sleep(seconds);
+	for (i = 0; ok && knmi_on && i < ncpu; i++) {
+		knmi[i] = (struct actor_thread){ .idx = i, .cpu = i };
+		ok = start(&knmi[i], knmi_thread, "NMI");
+	}
+	if (ok)
+		sleep(seconds);
 	/* Programs first: after this no actor starts another operation. */
 	__atomic_store_n(&skel->bss->stop, 1, __ATOMIC_SEQ_CST);
 	atomic_store(&running, 0);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ST_JOIN_SECONDS;
 	for (i = 0; i < ncpu; i++) {
-		pthread_join(xdp[i].th, NULL);
+		stuck |= !join(&xdp[i], &deadline, "xdp");
 		xdp_runs += xdp[i].runs;
-		if (xdp[i].err)
-			tap_diag("BPF_PROG_TEST_RUN on cpu %d: %s", i,
+		if (xdp[i].err == EPROTO) {
+			tap_diag("xdp on cpu %d: the program returned %u, expected XDP_PASS (%u)",
+				 i, xdp[i].retval, XDP_PASS);
+			ok = false;
+		} else if (xdp[i].err) {
+			tap_diag("BPF_PROG_TEST_RUN on cpu %d: %s, expected success", i,
 				 tap_errname(xdp[i].err));
+			ok = false;
+		}
 	}
 	for (i = 0; i < ST_STORM; i++) {
-		pthread_join(storm[i].th, NULL);
+		stuck |= !join(&storm[i], &deadline, "getpgid");
 		storm_runs += storm[i].runs;
 	}
 	for (i = 0; i < ST_USER; i++)
-		pthread_join(user[i].th, NULL);
+		stuck |= !join(&user[i], &deadline, "bpf(2)");
+	for (i = 0; knmi_on && i < ncpu; i++) {
+		stuck |= !join(&knmi[i], &deadline, "NMI");
+		knmi_raised += knmi[i].runs;
+		if (knmi[i].err) {
+			tap_diag("NMI thread on cpu %d: %s (%s), after %llu NMIs", i,
+				 knmi[i].err == EXDEV ? "not on its cpu" : "write " KNMI_FILE,
+				 tap_errname(knmi[i].err), knmi[i].runs);
+			ok = false;
+		}
+	}
+	if (stuck) {
+		/* Threads are still in the kernel: leave everything as it is. */
+		tap_diag("deadlock or hang: threads did not end, giving up the case");
+		return TAP_FAIL;
+	}
 	while (nlinks)
 		bpf_link__destroy(links[--nlinks]);
+	if (knmi_link >= 0)
+		close(knmi_link);
+	knmi_link = -1;
 	for (i = 0; i < ncpu; i++) {
 		if (perf_fd[i] >= 0)
 			close(perf_fd[i]);
 		if (nmi_fd[i] >= 0)
 			close(nmi_fd[i]);
+		perf_fd[i] = nmi_fd[i] = -1;
 	}
 
 	/* Every actor's figures; any unexpected result fails. */
-	ret = TAP_PASS;
+	ret = ok ? TAP_PASS : TAP_FAIL;
 	for (i = 0; i < ST_ACTORS; i++) {
 		bool is_user = i >= ST_USER_BASE;
 		struct st_stats *st = is_user ? &user_stats[i - ST_USER_BASE] :
 						&skel->bss->stats[i];
-		bool nmi_actor = i >= ST_NMI_BASE && i < ST_USER_BASE;
+		int c = caller_of(i);
+		/* EBUSY: PMU NMIs may land anywhere; see st_write() for the rest. */
+		bool busy_ok = c == C_PMU_NMI || (c == C_KNMI && kind != ST_ARRAY);
 
-		if (!st->ops)
-			continue;
 		ops += st->ops;
+		by[c] += st->ops;
 		busy += st->busy;
 		full += st->full;
 		nomem += st->nomem;
 		bad += st->bad;
 		mismatch += st->mismatch;
-		if (st->bad || st->mismatch || (st->busy && !nmi_actor)) {
-			tap_diag("actor %d: %llu ops, %llu as recorded, %llu unexpected "
+		if (st->bad || st->mismatch || (st->busy && !busy_ok)) {
+			tap_diag("actor %d (%s): %llu ops, %llu as recorded, %llu unexpected "
 				 "(last %lld), %llu lookups disagreeing, %llu EBUSY%s",
-				 i, (unsigned long long)st->ops,
+				 i, caller_name[c], (unsigned long long)st->ops,
 				 (unsigned long long)st->ok,
 				 (unsigned long long)st->bad, (long long)st->last_bad,
 				 (unsigned long long)st->mismatch,
 				 (unsigned long long)st->busy,
-				 st->busy && !nmi_actor ? " (not nested: not allowed)" : "");
+				 st->busy && !busy_ok ? " (not allowed here)" : "");
 			ret = TAP_FAIL;
 		}
 	}
-	tap_diag("stress: %s: %llu ops, %llu busy, %llu full, %llu nomem in %d s "
-		 "(%llu test_run calls, %llu getpgid calls, %d cpus, %d NMI events)",
-		 kind_name[kind], ops, busy, full, nomem, seconds, xdp_runs,
-		 storm_runs, ncpu, nmi);
-	{
-		unsigned long long by[5] = { 0 };
+	/* Every actor of every kind ran. */
+	for (i = 0; i < ST_ACTORS; i++) {
+		int c = caller_of(i), slot = i - (c == C_XDP ? ST_XDP_BASE :
+			c == C_PERF ? ST_PERF_BASE : c == C_PMU_NMI ? ST_NMI_BASE :
+			c == C_KNMI ? ST_KNMI_BASE : 0);
+		__u64 o = c == C_USER ? user_stats[i - ST_USER_BASE].ops :
+					skel->bss->stats[i].ops;
+		bool should = c == C_XDP || c == C_PERF ? slot < ncpu :
+			      c == C_PMU_NMI ? slot < ncpu && pmu_on[slot] :
+			      c == C_KNMI ? knmi_on && slot < ncpu : true;
 
-		for (i = 0; i < ST_ACTORS; i++) {
-			__u64 o = i >= ST_USER_BASE ? user_stats[i - ST_USER_BASE].ops :
-						      skel->bss->stats[i].ops;
-
-			by[i < ST_KPROBE_BASE ? 0 : i < ST_TP_BASE ? 1 :
-			   i < ST_PERF_BASE ? 2 : i < ST_USER_BASE ? 3 : 4] += o;
+		if (should && !o) {
+			tap_diag("actor %d (%s%s%d) never ran", i, caller_name[c],
+				 c == C_XDP || c == C_PERF || c == C_PMU_NMI || c == C_KNMI ?
+				 ", cpu " : ", thread ", slot);
+			ret = TAP_FAIL;
 		}
-		tap_diag("stress: %s: ops by caller: xdp %llu, kprobe %llu, tracepoint %llu, "
-			 "perf_event %llu, bpf(2) %llu", kind_name[kind], by[0], by[1],
-			 by[2], by[3], by[4]);
 	}
-	tap_figure("test_stress", kind_name[kind], "%llu ops, %llu busy, %llu full, %d s",
-		   ops, busy, full, seconds);
-	if (!skel->bss->stats[ST_KPROBE_BASE].ops || !skel->bss->stats[ST_TP_BASE].ops ||
-	    !skel->bss->stats[ST_PERF_BASE].ops || !skel->bss->stats[ST_XDP_BASE].ops ||
-	    !user_stats[0].ops) {
-		tap_diag("an actor kind never ran (xdp %llu, kprobe %llu, tracepoint "
-			 "%llu, perf %llu, bpf(2) %llu ops)",
-			 (unsigned long long)skel->bss->stats[ST_XDP_BASE].ops,
-			 (unsigned long long)skel->bss->stats[ST_KPROBE_BASE].ops,
-			 (unsigned long long)skel->bss->stats[ST_TP_BASE].ops,
-			 (unsigned long long)skel->bss->stats[ST_PERF_BASE].ops,
-			 (unsigned long long)user_stats[0].ops);
-		ret = TAP_FAIL;
+	/* NMIs from extmap_test.ko: every one ran the program, in NMI. */
+	for (i = 0; knmi_on && i < ncpu; i++) {
+		struct st_nmi_stats *ks = &skel->bss->knmi[i];
+
+		tap_diag("%s: NMI on cpu %d: %llu raised, program ran %llu times, in NMI "
+			 "%llu, on another cpu %llu, hash EBUSY outside an update %llu",
+			 kind_name[kind], i, knmi[i].runs, (unsigned long long)ks->fired,
+			 (unsigned long long)ks->in_nmi, (unsigned long long)ks->wrong_cpu,
+			 (unsigned long long)ks->busy_alone);
+		if (ks->fired != knmi[i].runs || ks->in_nmi != ks->fired ||
+		    ks->wrong_cpu || ks->busy_alone || !ks->fired) {
+			tap_diag("NMI on cpu %d: expected the program to run once per NMI "
+				 "raised (%llu), every time in NMI on that cpu, and no hash "
+				 "EBUSY outside an update", i, knmi[i].runs);
+			ret = TAP_FAIL;
+		}
 	}
+	if (knmi_on) {
+		__u64 kb = 0, ko = 0;
+
+		for (i = 0; i < ncpu; i++) {
+			kb += skel->bss->stats[ST_KNMI_BASE + i].busy;
+			ko += skel->bss->stats[ST_KNMI_BASE + i].ops;
+		}
+		tap_diag("%s: NMI actors: %llu ops, %llu EBUSY", kind_name[kind],
+				 (unsigned long long)ko, (unsigned long long)kb);
+	}
+	tap_diag("stress: %s: %llu ops, %llu busy, %llu full, %llu nomem in %d s "
+		 "(%llu test_run calls, %llu getpgid calls, %d cpus, %d PMU NMI events, "
+		 "%llu NMIs raised)", kind_name[kind], ops, busy, full, nomem, seconds,
+		 xdp_runs, storm_runs, ncpu, nmi, knmi_raised);
+	tap_diag("stress: %s: ops by caller: xdp %llu, kprobe %llu, tracepoint %llu, "
+		 "perf_event %llu, PMU NMI %llu, extmap_test NMI %llu, bpf(2) %llu",
+		 kind_name[kind], by[C_XDP], by[C_KPROBE], by[C_TP], by[C_PERF],
+		 by[C_PMU_NMI], by[C_KNMI], by[C_USER]);
+	tap_figure("test_stress", kind_name[kind], "%llu ops, %llu busy, %llu full, "
+		   "%llu NMI ops, %d s", ops, busy, full, by[C_KNMI] + by[C_PMU_NMI],
+		   seconds);
 	if (bad || mismatch)
 		ret = TAP_FAIL;
 
@@ -487,6 +711,8 @@ static int run_type(int kind)
 		}
 		seen[k] = true;
 		n++;
+		memcpy(present, key, sizeof(present));
+		have_present = true;
 		if (bpf_map_lookup_elem(fd, key, &v) || v != expect[k]) {
 			tap_diag("key %ld: %s, value %#llx, recorded %#llx", k,
 				 tap_errname(errno), (unsigned long long)v,
@@ -507,10 +733,19 @@ static int run_type(int kind)
 	}
 	tap_diag("%s: %u keys at the end, of %u", kind_name[kind], n, max);
 	if (ret == TAP_PASS && kind != ST_ARRAY)
-		ret = check_full(kind, fd, max, n);
+		ret = check_full(kind, fd, max, n, have_present ? present : NULL);
+	if (ret == TAP_PASS && !knmi_on)
+		ret = tap_skip_reason("every other check passed, but %s: the NMI "
+				      "actor did not run", knmi_why);
 out:
 	while (nlinks)
 		bpf_link__destroy(links[--nlinks]);
+	for (i = 0; i < ncpu; i++) {
+		if (perf_fd[i] >= 0)
+			close(perf_fd[i]);
+		if (nmi_fd[i] >= 0)
+			close(nmi_fd[i]);
+	}
 	stress__destroy(skel);
 	return ret;
 }

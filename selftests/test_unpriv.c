@@ -16,7 +16,7 @@
 #include <sys/sysmacros.h>
 #include <linux/capability.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 
 #define MISC_MAJOR	10

@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 #include "util.h"
 #include "progs/ext_common.h"
 
@@ -381,4 +381,14 @@ int perf_open(__u32 type, __u64 config, __u64 period, int cpu)
 	a.sample_period = period;
 	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1,
 			    PERF_FLAG_FD_CLOEXEC);
+}
+
+bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }

@@ -64,6 +64,9 @@ int caps_set(uint64_t caps);
 int run_cmd(char *out, size_t outsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* True if the running kernel's release is @major.@minor or later. */
+bool kernel_at_least(int major, int minor);
+
 /* True if the program @name is found in $PATH. */
 bool have_program(const char *name);
 

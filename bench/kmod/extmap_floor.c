@@ -13,7 +13,8 @@
  * that runs the benchmark, if it did nothing else.
  *
  * It is also a map type in a module of its own, built against extmap.ko's
- * exported interface as any other would be.
+ * exported interface as any other would be; selftests/test_module_ref
+ * loads it with other type_id values to test the core's id range.
  */
 #include <linux/bpf.h>
 #include <linux/extmap.h>
@@ -23,6 +24,10 @@
 #include "compat.h"
 
 #define FLOOR_KEY_SIZE	8	/* struct bpf_lpm_trie_key_u8, IPv4 */
+
+static uint type_id = BENCH_FLOOR_TYPE;
+module_param(type_id, uint, 0444);
+MODULE_PARM_DESC(type_id, "the type's id (default: bench_common.h's)");
 
 struct floor_map {
 	struct bpf_map map;
@@ -143,13 +148,13 @@ static const struct bpf_map_ops floor_map_ops = {
 
 static struct extmap_type floor_type = {
 	.name = "bench_floor",
-	.id = BENCH_FLOOR_TYPE,
 	.ops = &floor_map_ops,
 	.owner = THIS_MODULE,
 };
 
 static int __init floor_init(void)
 {
+	floor_type.id = type_id;
 	return extmap_register_type(&floor_type);
 }
 

@@ -16,7 +16,8 @@
 #define ST_TP_BASE	(ST_KPROBE_BASE + ST_STORM)	/* + storm thread */
 #define ST_PERF_BASE	(ST_TP_BASE + ST_STORM)		/* + CPU, cpu-clock */
 #define ST_NMI_BASE	(ST_PERF_BASE + ST_MAX_CPUS)	/* + CPU, hw cycles */
-#define ST_USER_BASE	(ST_NMI_BASE + ST_MAX_CPUS)	/* + bpf(2) thread */
+#define ST_KNMI_BASE	(ST_NMI_BASE + ST_MAX_CPUS)	/* + CPU, extmap_test NMI */
+#define ST_USER_BASE	(ST_KNMI_BASE + ST_MAX_CPUS)	/* + bpf(2) thread */
 #define ST_USER		2
 #define ST_ACTORS	(ST_USER_BASE + ST_USER)
 #define ST_KEYS		(ST_ACTORS * ST_RANGE)
@@ -38,6 +39,24 @@ struct st_stats {
 	__u64 bad;	/* any other result not expected */
 	__u64 mismatch;	/* a lookup disagreeing with the actor's record */
 	__u64 last_bad;	/* the last unexpected result, for diagnostics */
+};
+
+/*
+ * Per CPU, for the NMIs extmap_test.ko raises (its tracepoint
+ * extmap_test_nmi): written only from NMI on that CPU.
+ */
+struct st_nmi_stats {
+	__u64 fired;		/* times the program ran */
+	__u64 in_nmi;		/* ... with the tracepoint's in_nmi == 1 */
+	__u64 wrong_cpu;	/* ... with its cpu not the program's */
+	__u64 busy_alone;	/* hash EBUSY with no update of ours under it */
+};
+
+/* What the tracepoint passes (selftests/kmod/extmap_test_trace.h). */
+struct st_knmi_ctx {
+	__u64 seq;
+	__u32 in_nmi;
+	__u32 cpu;
 };
 
 /*

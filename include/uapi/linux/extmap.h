@@ -18,9 +18,16 @@
  * Map type ids.  They are what bpf_map_info.type reports for an extmap map
  * and what a BPF object puts in a map definition's 'type' field.  They sit
  * far above the kernel's own enum bpf_map_type so that they can never
- * collide with it.  Ids are stable ABI: never renumber, only append.
+ * collide with it: every id above EXTMAP_MAP_TYPE_BASE and at most
+ * EXTMAP_MAP_TYPE_MAX is an extmap type, and the core registers no other.
+ * extmap's own types take theirs from the bottom of the range; modules
+ * elsewhere take theirs from EXTMAP_MAP_TYPE_VENDOR_BASE up, picking at
+ * random within it and saying which they took, as for ioctl numbers.
+ * Ids are stable ABI: never renumber, only append.
  */
-#define EXTMAP_MAP_TYPE_BASE	0x10000
+#define EXTMAP_MAP_TYPE_BASE		0x10000
+#define EXTMAP_MAP_TYPE_VENDOR_BASE	0x18000
+#define EXTMAP_MAP_TYPE_MAX		0x1ffff
 #define EXTMAP_MAP_TYPE_ARRAY	(EXTMAP_MAP_TYPE_BASE + 1)
 #define EXTMAP_MAP_TYPE_HASH	(EXTMAP_MAP_TYPE_BASE + 2)
 #define EXTMAP_MAP_TYPE_LPM	(EXTMAP_MAP_TYPE_BASE + 3)

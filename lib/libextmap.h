@@ -40,7 +40,7 @@ struct extmap_create_opts {
 	__u32 numa_node;	/* used only with BPF_F_NUMA_NODE */
 	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
 	__u64 map_extra;	/* type-specific, 0 for types without one */
-	size_t :0;
+	size_t:0;
 };
 #define extmap_create_opts__last_field map_extra
 
@@ -62,6 +62,14 @@ int extmap_get_types(const char *dev_path, struct extmap_type_info *types,
 		     __u32 *count);
 
 /*
+ * Every registered type, in a malloc'ed array of *@count entries that the
+ * caller frees with free().  Types registered while it runs make it ask
+ * again, a few times; then -EAGAIN.  Returns 0 or a negative errno.
+ */
+int extmap_get_all_types(const char *dev_path, struct extmap_type_info **types,
+			 __u32 *count);
+
+/*
  * Resolve a type name ("array", "hash", ...) or a number (decimal, 0x hex or
  * 0 octal) to its id, asking the loaded module: a number must be the id of a
  * registered type.  Returns 0 and sets *@id, or -ENOENT for an unknown type;
@@ -74,13 +82,13 @@ int extmap_type_id(const char *dev_path, const char *name, __u32 *id);
 static inline bool extmap_is_extmap_type(__u32 map_type)
 {
 	return map_type > EXTMAP_MAP_TYPE_BASE &&
-	       map_type < EXTMAP_MAP_TYPE_BASE + 0x10000;
+	       map_type <= EXTMAP_MAP_TYPE_MAX;
 }
 
 struct extmap_object_opts {
 	size_t sz;		/* sizeof(struct extmap_object_opts) */
 	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
-	size_t :0;
+	size_t:0;
 };
 #define extmap_object_opts__last_field dev_path
 

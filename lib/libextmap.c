@@ -18,7 +18,7 @@
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "extmap.h"
+#include "libextmap.h"
 
 #define offsetofend(TYPE, FIELD) \
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
@@ -151,11 +151,10 @@ int extmap_get_types(const char *dev_path, struct extmap_type_info *types,
 }
 
 /*
- * Fetch every registered type into a malloc'ed array.  Types registered
- * between asking for the count and fetching the list make the list come back
- * short, so try again a few times before giving up.
+ * Types registered between asking for the count and fetching the list make
+ * the list come back short, so try again a few times before giving up.
  */
-static int get_all_types(const char *dev_path, struct extmap_type_info **out,
+int extmap_get_all_types(const char *dev_path, struct extmap_type_info **out,
 			 __u32 *n)
 {
 	struct extmap_type_info *types = NULL;
@@ -214,7 +213,7 @@ int extmap_type_id(const char *dev_path, const char *name, __u32 *id)
 	if (!name || !id)
 		return -EINVAL;
 
-	err = get_all_types(dev_path, &types, &n);
+	err = extmap_get_all_types(dev_path, &types, &n);
 	if (err)
 		return err;
 
