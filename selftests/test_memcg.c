@@ -5,9 +5,10 @@
  * allocates (array and hash preallocate everything), and what updates
  * allocate later (lpm's elements and nodes), whoever makes the update.
  *
- * The test creates each map from a cgroup of its own, moves back to the
- * root cgroup, and reads the creator cgroup's memory.current around what
- * it measures.
+ * Each case creates its map from a cgroup of its own (so that no other
+ * case's map, freed in the background, moves its figures), moves back to
+ * the root cgroup, and reads that cgroup's memory.current around what it
+ * measures.
  */
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -25,7 +26,8 @@
 #define LPM_ELEM_MIN	32
 
 static char root[64] = "/sys/fs/cgroup";
-static char cg[128];
+static char cg[128];	/* the current case's */
+static int n_cgs;
 
 static int write_str(const char *path, const char *s)
 {
@@ -62,17 +64,29 @@ static long long memory_current(void)
 	return v;
 }
 
-/* Create a map from the test's cgroup, then go back to the root. */
+static void cg_path(char *buf, size_t sz, int i)
+{
+	snprintf(buf, sz, "%s/extmap_memcg_%d", root, i);
+}
+
+/* Create a map from a new cgroup, then go back to the root. */
 static int create_in_cg(__u32 type, __u32 key_size, __u32 value_size,
 			__u32 max_entries, long long *charged)
 {
 	long long before;
 	int fd, err;
 
+	cg_path(cg, sizeof(cg), n_cgs++);
+	if (mkdir(cg, 0755) && errno != EEXIST)
+		return -errno;
 	err = move_to(cg);
 	if (err)
 		return err;
 	before = memory_current();
+	if (before < 0) {
+		move_to(root);
+		return -EIO;
+	}
 	fd = ext_create(type, key_size, value_size, max_entries, 0, "memcg");
 	err = fd < 0 ? -errno : 0;
 	*charged = memory_current() - before;
@@ -149,8 +163,14 @@ static const struct tap_case cases[] = {
 
 static void cleanup(void)
 {
+	char path[128];
+	int i;
+
 	move_to(root);
-	rmdir(cg);
+	for (i = 0; i < n_cgs; i++) {
+		cg_path(path, sizeof(path), i);
+		rmdir(path);
+	}
 }
 
 int main(void)
@@ -172,12 +192,7 @@ int main(void)
 	if (err)
 		tap_skip_all("no memory controller in %s: %s", root,
 			     tap_errname(-err));
-	snprintf(cg, sizeof(cg), "%s/extmap_memcg", root);
-	if (mkdir(cg, 0755) && errno != EEXIST)
-		tap_bail("mkdir %s: %s", cg, tap_errname(errno));
 	atexit(cleanup);
-	if (memory_current() < 0)
-		tap_bail("%s/memory.current unreadable", cg);
 	rc = tap_main(cases, TAP_ARRAY_SIZE(cases));
 	return rc;
 }
