@@ -329,35 +329,35 @@ static int check_full(int kind, int fd, __u32 max, __u32 count,
 		if (bpf_map_update_elem(fd, key, &val, BPF_NOEXIST))
 			break;
 		n++;
-		CHECK(n <= max, "%u keys in a map of %u", n, max);
+		ASSERT(n <= max, "%u keys in a map of %u", n, max);
 	}
-	CHECK(errno == full_err, "update of a new key with %u of %u: %s, expected %s",
+	ASSERT(errno == full_err, "update of a new key with %u of %u: %s, expected %s",
 	      n, max, tap_errname(errno), tap_errname(full_err));
-	CHECK(n == max, "refused a new key (%s) at %u of %u keys",
+	ASSERT(n == max, "refused a new key (%s) at %u of %u keys",
 	      tap_errname(errno), n, max);
 	tap_diag("full: %u keys added to the %u left by the stress", k - first, count);
 	/* Replacing a key of the full map works; a new key still does not. */
 	if (k > first) {
 		key_of(first, kind, old, false);
 	} else {
-		CHECK(present, "map full with no key found by the walk");
+		ASSERT(present, "map full with no key found by the walk");
 		memcpy(old, present, sizeof(old));
 	}
 	val = 0x2222;
-	CHECK_OK(bpf_map_update_elem(fd, old, &val, BPF_ANY));
+	ASSERT_OK(bpf_map_update_elem(fd, old, &val, BPF_ANY));
 	val = 0x3333;
-	CHECK_OK(bpf_map_update_elem(fd, old, &val, BPF_EXIST));
+	ASSERT_OK(bpf_map_update_elem(fd, old, &val, BPF_EXIST));
 	got = 0;
-	CHECK_OK(bpf_map_lookup_elem(fd, old, &got));
-	CHECK(got == val, "replaced value %#llx, expected %#llx",
+	ASSERT_OK(bpf_map_lookup_elem(fd, old, &got));
+	ASSERT(got == val, "replaced value %#llx, expected %#llx",
 	      (unsigned long long)got, (unsigned long long)val);
 	key_of(k, kind, key, false);
-	CHECK_ERRNO(bpf_map_update_elem(fd, key, &val, BPF_ANY), full_err);
+	ASSERT_ERRNO(bpf_map_update_elem(fd, key, &val, BPF_ANY), full_err);
 	/* One delete makes room for one. */
-	CHECK_OK(bpf_map_delete_elem(fd, old));
-	CHECK_OK(bpf_map_update_elem(fd, key, &val, BPF_NOEXIST));
+	ASSERT_OK(bpf_map_delete_elem(fd, old));
+	ASSERT_OK(bpf_map_update_elem(fd, key, &val, BPF_NOEXIST));
 	key_of(k + 1, kind, key, false);
-	CHECK_ERRNO(bpf_map_update_elem(fd, key, &val, BPF_NOEXIST), full_err);
+	ASSERT_ERRNO(bpf_map_update_elem(fd, key, &val, BPF_NOEXIST), full_err);
 	return TAP_PASS;
 }
 
@@ -425,7 +425,7 @@ static int run_type(int kind)
 		knmi_why = "no " KNMI_FILE " (extmap_test.ko not loaded, or without NMIs)";
 
 	skel = stress__open();
-	CHECK(skel, "stress__open: %s", tap_errname(errno));
+	ASSERT(skel, "stress__open: %s", tap_errname(errno));
 	skel->rodata->kind = kind;
 	/* Actors that run: XDP, kprobe and tracepoint, cpu-clock, NMI, bpf(2). */
 	active = ncpu + 2 * ST_STORM + ncpu + ST_USER + (knmi_on ? ncpu : 0);
