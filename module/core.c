@@ -132,15 +132,20 @@ EXPORT_SYMBOL_GPL(extmap_unregister_type);
  * @numa_node: preferred node, or NUMA_NO_NODE
  *
  * The memory is charged to the memory cgroup of the task creating the map,
- * as the kernel's maps are.  Failures are silent: the size comes from
- * userspace, and ENOMEM is its answer.  Free with kvfree().
+ * as the kernel's maps are.  Failures are silent and never call the OOM
+ * killer: the size comes from userspace, and ENOMEM is its answer.  Free
+ * with kvfree().
  */
 void *extmap_area_alloc(u64 size, int numa_node)
 {
 	if (size > EXTMAP_MAX_AREA_SIZE)
 		return NULL;
-	return kvzalloc_node(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN,
-			     numa_node);
+	/*
+	 * As bpf_map_area_alloc(): a map too large for the memory left gets
+	 * ENOMEM rather than the OOM killer.
+	 */
+	return kvzalloc_node(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN |
+			     __GFP_RETRY_MAYFAIL, numa_node);
 }
 EXPORT_SYMBOL_GPL(extmap_area_alloc);
 

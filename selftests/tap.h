@@ -134,11 +134,13 @@ static inline int tap_main(const struct tap_case *cases, int n)
 }
 
 /*
- * Checks for use inside a case.  On failure they print where and why as a
- * diagnostic and return TAP_FAIL from the case; resources a case holds are
- * released by the cleanup attributes in util.h.
+ * Assertions for use inside a case, named as in the kernel's test_progs.h
+ * (ASSERT(cond) holds when cond is true).  On failure they print where and
+ * what, with the actual and the expected values where they have them, as
+ * a diagnostic and return TAP_FAIL from the case; resources a case holds
+ * are released by the cleanup attributes in util.h.
  */
-#define CHECK(cond, fmt, ...)						\
+#define ASSERT(cond, fmt, ...)						\
 	do {								\
 		if (!(cond)) {						\
 			tap_diag("%s:%d: %s: " fmt, __FILE__, __LINE__,	\
@@ -147,8 +149,25 @@ static inline int tap_main(const struct tap_case *cases, int n)
 		}							\
 	} while (0)
 
+/* Integers: @actual must compare with @expected as @op; prints both. */
+#define ASSERT_CMP(actual, op, expected, what)				\
+	do {								\
+		long long __a = (long long)(actual);			\
+		long long __x = (long long)(expected);			\
+		if (!(__a op __x)) {					\
+			tap_diag("%s:%d: %s: actual %lld, expected %s %lld", \
+				 __FILE__, __LINE__, (what), __a, #op,	\
+				 __x);					\
+			return TAP_FAIL;				\
+		}							\
+	} while (0)
+#define ASSERT_EQ(actual, expected, what)				\
+	ASSERT_CMP(actual, ==, expected, what)
+#define ASSERT_GE(actual, expected, what)				\
+	ASSERT_CMP(actual, >=, expected, what)
+
 /* @expr must return -1 (or a negative value) with errno == @err. */
-#define CHECK_ERRNO(expr, err)						\
+#define ASSERT_ERRNO(expr, err)						\
 	do {								\
 		long __r;						\
 		int __e;						\
@@ -165,7 +184,7 @@ static inline int tap_main(const struct tap_case *cases, int n)
 	} while (0)
 
 /* @expr must succeed (return >= 0). */
-#define CHECK_OK(expr)							\
+#define ASSERT_OK(expr)							\
 	do {								\
 		long __r;						\
 		errno = 0;						\

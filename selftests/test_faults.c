@@ -156,7 +156,7 @@ static int create_faults(void)
 		return tap_skip_reason("%s", why);
 	for (a = 0; a < 2; a++) {
 		for (p = 0; p < TAP_ARRAY_SIZE(probs); p++) {
-			CHECK(!faults_config(attrs[a], probs[p], 2), "configure %s: %s",
+			ASSERT(!faults_config(attrs[a], probs[p], 2), "configure %s: %s",
 			      attrs[a], strerror(errno));
 			for (c = 0; c < TAP_ARRAY_SIZE(cfg); c++) {
 				if (cfg[c].vm && a == 0)
@@ -211,7 +211,7 @@ static int create_faults(void)
 	faults_off();
 	tap_diag("create: %lu maps made, %lu ENOMEM", made, nomem);
 	tap_figure("test_faults", "create under faults", "%lu made, %lu ENOMEM", made, nomem);
-	CHECK(nomem > 0, "no creation failed: is fault injection reaching the module?");
+	ASSERT(nomem > 0, "no creation failed: is fault injection reaching the module?");
 	return TAP_PASS;
 }
 
@@ -254,9 +254,9 @@ static int compare_maps(int kind, int ext, int kern, __u32 max)
 		first = false;
 		memcpy(k, n, 8);
 		nk++;
-		CHECK(!bpf_map_lookup_elem(kern, k, &vk), "kernel lookup");
+		ASSERT(!bpf_map_lookup_elem(kern, k, &vk), "kernel lookup");
 		/* lpm: a key's own prefix answers a lookup of itself. */
-		CHECK(!bpf_map_lookup_elem(ext, k, &ve) && ve == vk,
+		ASSERT(!bpf_map_lookup_elem(ext, k, &ve) && ve == vk,
 		      "key %s: extmap %s %#llx, kernel %#llx", hexstr(k, 8),
 		      tap_errname(errno), (unsigned long long)ve, (unsigned long long)vk);
 	}
@@ -267,7 +267,7 @@ static int compare_maps(int kind, int ext, int kern, __u32 max)
 		memcpy(k, n, 8);
 		ne++;
 	}
-	CHECK(ne == nk, "extmap holds %u keys, kernel %u", ne, nk);
+	ASSERT(ne == nk, "extmap holds %u keys, kernel %u", ne, nk);
 	/* lpm: the same longest-prefix answers. */
 	for (i = 0; kind == 2 && i < 4000; i++) {
 		int re, rk;
@@ -277,7 +277,7 @@ static int compare_maps(int kind, int ext, int kern, __u32 max)
 		ve = vk = 0;
 		re = bpf_map_lookup_elem(ext, k, &ve);
 		rk = bpf_map_lookup_elem(kern, k, &vk);
-		CHECK(re == rk && ve == vk, "lookup %s: extmap %d %#llx, kernel %d %#llx",
+		ASSERT(re == rk && ve == vk, "lookup %s: extmap %d %#llx, kernel %d %#llx",
 		      hexstr(k, 8), re, (unsigned long long)ve, rk, (unsigned long long)vk);
 	}
 	return TAP_PASS;
@@ -304,9 +304,9 @@ static int update_faults(void)
 			uint64_t s = seed + kind + 10 * a;
 			long i;
 
-			CHECK(ext >= 0 && kern >= 0, "create: %s", tap_errname(errno));
+			ASSERT(ext >= 0 && kern >= 0, "create: %s", tap_errname(errno));
 			/* No vmalloc on these paths: every order may fail. */
-			CHECK(!faults_config(attrs[a], 10, 0), "configure %s", attrs[a]);
+			ASSERT(!faults_config(attrs[a], 10, 0), "configure %s", attrs[a]);
 			for (i = 0; i < fault_iterations; i++) {
 				unsigned char key[8];
 				__u64 val = prng_next(&s) | 1, flags = prng_next(&s) % 3;
@@ -350,7 +350,7 @@ static int update_faults(void)
 	tap_diag("updates: %lu operations under faults, %lu ENOMEM, %lu as the kernel's",
 		 ops, nomem, agreed);
 	tap_figure("test_faults", "updates under faults", "%lu ops, %lu ENOMEM", ops, nomem);
-	CHECK(nomem > 0, "no update failed: is fault injection reaching bpf(2)?");
+	ASSERT(nomem > 0, "no update failed: is fault injection reaching bpf(2)?");
 	return TAP_PASS;
 }
 
@@ -545,18 +545,18 @@ static int unload_race(void)
 	bool rm_on = false, unloaded3;
 	int ret = TAP_PASS, e;
 
-	CHECK(!uname(&u), "uname");
+	ASSERT(!uname(&u), "uname");
 	snprintf(ko_path, sizeof(ko_path), "%s/build/%s/extmap.ko", extmap_root(), u.release);
 	if (access(ko_path, R_OK))
 		return tap_skip_reason("no %s to load the module again", ko_path);
 	if (!bpffs_mounted())
 		return tap_skip_reason("no bpffs at " BPFFS);
-	CHECK(!pin_dir_create(pin_dir, sizeof(pin_dir), "faults"), "mkdir %s: %s",
+	ASSERT(!pin_dir_create(pin_dir, sizeof(pin_dir), "faults"), "mkdir %s: %s",
 	      pin_dir, strerror(errno));
 	snprintf(witness, sizeof(witness), "%s/witness", pin_dir);
 	wfd = ext_create(EXTMAP_MAP_TYPE_HASH, 4, 4, 4, 0, "witness");
-	CHECK(wfd >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_obj_pin(wfd, witness));
+	ASSERT(wfd >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_obj_pin(wfd, witness));
 	close(wfd);
 	wfd = -1;
 
@@ -591,7 +591,7 @@ static int unload_race(void)
 	for (i = 0; i < nw; i++)
 		pthread_join(w[i], NULL);
 	pin_dir_remove(pin_dir);
-	CHECK(!e, "could not start the threads");
+	ASSERT(!e, "could not start the threads");
 
 	if (access(EXTMAP_DEV, F_OK)) {
 		if (load_module()) {
@@ -616,18 +616,18 @@ static int unload_race(void)
 		 atomic_load(&gone));
 	tap_figure("test_faults", "unload race", "%ld maps, %ld unloads refused, %ld unloads",
 		   atomic_load(&created), atomic_load(&refused), atomic_load(&unloads));
-	CHECK(access(EXTMAP_DEV, F_OK) == 0, "module not loaded at the end");
-	CHECK(refs == 0, "module reference count %ld 10 s after the last map", refs);
-	CHECK(atomic_load(&worker_err) == 0, "%ld unexpected results (above)",
+	ASSERT(access(EXTMAP_DEV, F_OK) == 0, "module not loaded at the end");
+	ASSERT(refs == 0, "module reference count %ld 10 s after the last map", refs);
+	ASSERT(atomic_load(&worker_err) == 0, "%ld unexpected results (above)",
 	      atomic_load(&worker_err));
-	CHECK(atomic_load(&refused) > 0 && atomic_load(&created) > 0,
+	ASSERT(atomic_load(&refused) > 0 && atomic_load(&created) > 0,
 	      "the race did not happen");
-	CHECK(atomic_load(&used_prog) > 0 && atomic_load(&used_syscall) > 0 &&
+	ASSERT(atomic_load(&used_prog) > 0 && atomic_load(&used_syscall) > 0 &&
 	      atomic_load(&pinned) > 0,
 	      "maps used by a program %ld times, by bpf(2) %ld, pinned %ld: expected "
 	      "each > 0", atomic_load(&used_prog), atomic_load(&used_syscall),
 	      atomic_load(&pinned));
-	CHECK(unloaded3, "no unload succeeded in phase 3 (10 s with the workers idle, "
+	ASSERT(unloaded3, "no unload succeeded in phase 3 (10 s with the workers idle, "
 	      "%ld unloads before)", before3);
 	return ret;
 }

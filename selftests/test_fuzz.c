@@ -261,16 +261,16 @@ static int check_created(int fd, const struct extmap_create *c)
 	int want_acc = (c->map_flags & BPF_F_RDONLY) ? O_RDONLY :
 		       (c->map_flags & BPF_F_WRONLY) ? O_WRONLY : O_RDWR;
 
-	CHECK_OK(map_info(fd, &info));
-	CHECK(info.type == c->type && info.key_size == c->key_size &&
+	ASSERT_OK(map_info(fd, &info));
+	ASSERT(info.type == c->type && info.key_size == c->key_size &&
 	      info.value_size == c->value_size && info.max_entries == c->max_entries &&
 	      info.map_flags == want_flags && !strncmp(info.name, c->name, 16),
 	      "asked type %#x %u/%u/%u flags %#x name '%.16s', got %#x %u/%u/%u flags %#x name '%s'",
 	      c->type, c->key_size, c->value_size, c->max_entries, c->map_flags, c->name,
 	      info.type, info.key_size, info.value_size, info.max_entries,
 	      info.map_flags, info.name);
-	CHECK(acc == want_acc, "file mode %d, flags %#x", acc, c->map_flags);
-	CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC), "no O_CLOEXEC");
+	ASSERT(acc == want_acc, "file mode %d, flags %#x", acc, c->map_flags);
+	ASSERT((fcntl(fd, F_GETFD) & FD_CLOEXEC), "no O_CLOEXEC");
 	return TAP_PASS;
 }
 
@@ -285,10 +285,10 @@ static int ioctl_fuzz(void)
 	__u32 ntypes;
 	long i;
 
-	CHECK(dev >= 0, "open %s: %s", EXTMAP_DEV, tap_errname(errno));
-	CHECK_OK(ioctl(dev, EXTMAP_IOC_TYPES, &t0));
+	ASSERT(dev >= 0, "open %s: %s", EXTMAP_DEV, tap_errname(errno));
+	ASSERT_OK(ioctl(dev, EXTMAP_IOC_TYPES, &t0));
 	ntypes = t0.count;
-	CHECK(ntypes >= 3, "%u types registered", ntypes);
+	ASSERT(ntypes >= 3, "%u types registered", ntypes);
 
 	for (i = 0; i < iterations; i++) {
 		uint32_t what = rnd_below(100);
@@ -308,13 +308,13 @@ static int ioctl_fuzz(void)
 			r = ioctl(fd, EXTMAP_IOC_CREATE, p);
 			e = errno;
 			if (fd != dev) {
-				CHECK(r < 0 && (e == ENOTTY || e == EBADF),
+				ASSERT(r < 0 && (e == ENOTTY || e == EBADF),
 				      "EXTMAP_IOC_CREATE on fd %d: %d, %s", fd, r, tap_errname(e));
 				continue;
 			}
 			if (ptr_faults(pk, sizeof(c))) {
 				faults++;
-				CHECK(r < 0 && e == EFAULT,
+				ASSERT(r < 0 && e == EFAULT,
 				      "iteration %ld: EXTMAP_IOC_CREATE with a %s pointer: %d, %s",
 				      i, ptr_name[pk], r, tap_errname(e));
 				continue;
@@ -333,7 +333,7 @@ static int ioctl_fuzz(void)
 			}
 			refused++;
 			by_errno[e < 600 ? e : 0]++;
-			CHECK(e == EINVAL || e == E2BIG || e == ENOENT || e == ENOMEM,
+			ASSERT(e == EINVAL || e == E2BIG || e == ENOENT || e == ENOMEM,
 			      "iteration %ld: EXTMAP_IOC_CREATE type %#x key %u value %u max %u "
 			      "flags %#x numa %u extra %#llx: %s (not a documented error)",
 			      i, c.type, c.key_size, c.value_size, c.max_entries,
@@ -368,12 +368,12 @@ static int ioctl_fuzz(void)
 			r = ioctl(dev, EXTMAP_IOC_TYPES, p);
 			e = errno;
 			if (ptr_faults(pk, sizeof(t))) {
-				CHECK(r < 0 && e == EFAULT, "TYPES with a %s pointer: %d, %s",
+				ASSERT(r < 0 && e == EFAULT, "TYPES with a %s pointer: %d, %s",
 				      ptr_name[pk], r, tap_errname(e));
 				continue;
 			}
 			if (t.reserved) {
-				CHECK(r < 0 && e == EINVAL, "TYPES with reserved %#x: %d, %s",
+				ASSERT(r < 0 && e == EINVAL, "TYPES with reserved %#x: %d, %s",
 				      t.reserved, r, tap_errname(e));
 				continue;
 			}
@@ -381,14 +381,14 @@ static int ioctl_fuzz(void)
 					ok_kind == P_KERNEL ||
 					(ok_kind == P_STRADDLE &&
 					 t.count > 1 && ntypes > 1))) {
-				CHECK(r < 0 && e == EFAULT,
+				ASSERT(r < 0 && e == EFAULT,
 				      "TYPES count %u into a %s array: %d, %s",
 				      t.count, ptr_name[ok_kind], r, tap_errname(e));
 				continue;
 			}
-			CHECK(r == 0, "TYPES count %u, %s array: %d, %s", t.count,
+			ASSERT(r == 0, "TYPES count %u, %s array: %d, %s", t.count,
 			      ptr_name[ok_kind], r, tap_errname(e));
-			CHECK(((struct extmap_types *)p)->count == ntypes,
+			ASSERT(((struct extmap_types *)p)->count == ntypes,
 			      "TYPES says %u types, %u before",
 			      ((struct extmap_types *)p)->count, ntypes);
 		} else {
@@ -423,7 +423,7 @@ static int ioctl_fuzz(void)
 			errno = 0;
 			r = ioctl(dev, cmd, place(0, 0, pk, zeros, 64));
 			e = errno;
-			CHECK(r < 0 && e == ENOTTY, "ioctl %#lx: %d, %s", cmd, r, tap_errname(e));
+			ASSERT(r < 0 && e == ENOTTY, "ioctl %#lx: %d, %s", cmd, r, tap_errname(e));
 		}
 	}
 	tap_diag("ioctl: %ld calls: %lu maps created, %lu refused (EINVAL %lu, E2BIG %lu, "
@@ -645,7 +645,7 @@ static int bpf_fuzz(void)
 	unsigned long diffs = 0, documented = 0, same = 0, ok_both = 0;
 	long i;
 
-	CHECK(devnull >= 0, "open /dev/null");
+	ASSERT(devnull >= 0, "open /dev/null");
 	for (i = 0; i < iterations; i++) {
 		/* Zeros past the union: a larger size reads them. */
 		static struct { union bpf_attr a; unsigned char pad[64]; } ab[2];
@@ -817,7 +817,7 @@ static int bpf_fuzz(void)
 		 documented, diffs);
 	tap_figure("test_fuzz", "bpf calls", "%ld (%lu agreed, %lu documented, %lu differ)",
 		   iterations, same, documented, diffs);
-	CHECK(diffs == 0, "%lu undocumented differences from the kernel's maps (seed %#llx)",
+	ASSERT(diffs == 0, "%lu undocumented differences from the kernel's maps (seed %#llx)",
 	      diffs, (unsigned long long)seed);
 	return TAP_PASS;
 }
@@ -910,21 +910,21 @@ static int unpriv(void)
 	__u64 k = 1, v = 1;
 	int st;
 
-	CHECK(dev >= 0 && ext >= 0 && kern >= 0, "setup: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(ext, &k, &v, 0));
-	CHECK_OK(bpf_map_update_elem(kern, &k, &v, 0));
+	ASSERT(dev >= 0 && ext >= 0 && kern >= 0, "setup: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(ext, &k, &v, 0));
+	ASSERT_OK(bpf_map_update_elem(kern, &k, &v, 0));
 	u = (struct unpriv_arg){ .dev = dev, .ext = ext, .kern = kern };
 	st = run_child(unpriv_child, &u);
-	CHECK(st == 0, "without capabilities: child exit %d", st);
+	ASSERT(st == 0, "without capabilities: child exit %d", st);
 	u.nobody = true;
 	st = run_child(unpriv_child, &u);
-	CHECK(st == 0, "as uid 65534: child exit %d", st);
+	ASSERT(st == 0, "as uid 65534: child exit %d", st);
 	/* Both saw the same changes. */
 	{
 		__u64 vk = 0;
 		int re = bpf_map_lookup_elem(ext, &k, &v), rk = bpf_map_lookup_elem(kern, &k, &vk);
 
-		CHECK(re == rk && (re || v == vk), "extmap %d/%llu, kernel %d/%llu", re,
+		ASSERT(re == rk && (re || v == vk), "extmap %d/%llu, kernel %d/%llu", re,
 		      (unsigned long long)v, rk, (unsigned long long)vk);
 	}
 	return TAP_PASS;

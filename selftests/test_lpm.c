@@ -525,19 +525,19 @@ static int race_write(int fd, uint64_t *seed, int *built, int *collapsed)
 		last = race_memlock(fd);
 		for (i = 0; i < 4096; i++) {
 			v = race_value(&keys[i]);
-			CHECK_OK(bpf_map_update_elem(fd, &keys[i], &v, BPF_NOEXIST));
+			ASSERT_OK(bpf_map_update_elem(fd, &keys[i], &v, BPF_NOEXIST));
 			widened |= race_fell(fd, i, &last, 1);
 		}
 		*built += widened;
 		shuffle_keys(keys, 4096, seed);
 		narrowed = false;
 		for (i = 0; i < 4096; i++) {
-			CHECK_OK(bpf_map_delete_elem(fd, &keys[i]));
+			ASSERT_OK(bpf_map_delete_elem(fd, &keys[i]));
 			narrowed |= race_fell(fd, i, &last, RACE_WIDE_BYTES);
 		}
 		*collapsed += narrowed;
 		/* The /20 alone again: nothing of the round is left over. */
-		CHECK(last == empty, "round %d: memlock %llu, was %llu",
+		ASSERT(last == empty, "round %d: memlock %llu, was %llu",
 		      round, last, empty);
 	}
 	return TAP_PASS;
@@ -561,13 +561,13 @@ static int lpm_wide_node_race(void)
 
 	fd = ext_create(EXTMAP_MAP_TYPE_LPM, LPM_KEY(4), sizeof(__u64), 8192,
 			BPF_F_NO_PREALLOC, "race_lpm");
-	CHECK(fd >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(fd, &cover, &v, BPF_NOEXIST));
+	ASSERT(fd >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(fd, &cover, &v, BPF_NOEXIST));
 
 	r.fd = fd;
 	r.seed = 0x1000;
 	e = pthread_create(&r.th, NULL, race_read, &r);
-	CHECK(!e, "pthread_create: %s", tap_errname(e));
+	ASSERT(!e, "pthread_create: %s", tap_errname(e));
 	atomic_store(&r.writing, 1);
 	ret = race_write(fd, &seed, &built, &collapsed);
 	atomic_store(&r.writing, 0);
@@ -576,7 +576,7 @@ static int lpm_wide_node_race(void)
 	tap_diag("%llu lookups, %llu of them while the writer ran, during %d rounds; "
 		 "memlock showed %d builds, %d collapses",
 		 r.lookups, r.during, RACE_ROUNDS, built, collapsed);
-	CHECK(!r.bad, "lookup %#x: %s, value %#llx", r.bad_addr,
+	ASSERT(!r.bad, "lookup %#x: %s, value %#llx", r.bad_addr,
 	      tap_errname(-r.bad_err), (unsigned long long)r.bad_value);
 	if (ret != TAP_PASS)
 		return ret;
@@ -587,13 +587,13 @@ static int lpm_wide_node_race(void)
 	before = race_memlock(fd);
 	cover.prefixlen = 32;
 	v = race_value(&cover);
-	CHECK_OK(bpf_map_update_elem(fd, &cover, &v, BPF_NOEXIST));
+	ASSERT_OK(bpf_map_update_elem(fd, &cover, &v, BPF_NOEXIST));
 	wide_race.before = before;
 	wide_race.after = race_memlock(fd);
 	wide_race.built = built;
 	wide_race.collapsed = collapsed;
 	wide_race.done = true;
-	CHECK(r.during > 0, "no lookup happened while the writer ran (%llu in all): "
+	ASSERT(r.during > 0, "no lookup happened while the writer ran (%llu in all): "
 	      "no race was tried", r.lookups);
 	return TAP_PASS;
 }
@@ -610,17 +610,17 @@ static int lpm_wide_node_memlock(void)
 	if (!wide_race.done)
 		return tap_skip_reason("lpm_wide_node_race did not get to the end");
 	if (!kernel_at_least(6, 6)) {
-		CHECK(wide_race.after == wide_race.before,
+		ASSERT(wide_race.after == wide_race.before,
 		      "memlock moved (%llu to %llu) on a kernel without map_mem_usage",
 		      wide_race.before, wide_race.after);
 		return tap_skip_reason("no map_mem_usage before 6.6: memlock is an "
 				       "estimate from the sizes, builds and collapses "
 				       "of the wide node cannot be seen");
 	}
-	CHECK(wide_race.after != wide_race.before,
+	ASSERT(wide_race.after != wide_race.before,
 	      "memlock stayed %llu after inserting a prefix: map_mem_usage does not "
 	      "follow the map (6.6 on, it must)", wide_race.before);
-	CHECK(wide_race.built == RACE_ROUNDS && wide_race.collapsed == RACE_ROUNDS,
+	ASSERT(wide_race.built == RACE_ROUNDS && wide_race.collapsed == RACE_ROUNDS,
 	      "%d rounds, %d wide node builds, %d collapses seen; expected %d of each",
 	      RACE_ROUNDS, wide_race.built, wide_race.collapsed, RACE_ROUNDS);
 	return TAP_PASS;
@@ -651,9 +651,9 @@ static int lookup_interrupted_run(struct lpm_race *skel)
 	run.data_size_in = sizeof(pkt);
 	perf = perf_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
 			 INTR_PERIOD_NS, 0);
-	CHECK(perf >= 0, "perf_event_open(cpu-clock): %s", tap_errname(errno));
+	ASSERT(perf >= 0, "perf_event_open(cpu-clock): %s", tap_errname(errno));
 	link = bpf_program__attach_perf_event(skel->progs.lpm_race_writer, perf);
-	CHECK(link, "attach perf_event: %s", tap_errname(errno));
+	ASSERT(link, "attach perf_event: %s", tap_errname(errno));
 	end = time(NULL) + INTR_SECONDS;
 	while (ret == TAP_PASS && time(NULL) < end) {
 		if (bpf_prog_test_run_opts(prog, &run)) {
@@ -677,7 +677,7 @@ static int lpm_lookup_interrupted(void)
 	int ret = TAP_FAIL, fd;
 
 	skel = lpm_race__open();
-	CHECK(skel, "open: %s", tap_errname(errno));
+	ASSERT(skel, "open: %s", tap_errname(errno));
 	if (extmap_bpf_object_prepare(skel->obj, NULL) != 1 ||
 	    lpm_race__load(skel)) {
 		tap_diag("prepare or load failed: %s", tap_errname(errno));
@@ -741,12 +741,12 @@ static int lpm_errnos_match(void)
 		if (pair_update(&p, &k, 10 + i, BPF_ANY, &ret))
 			return TAP_FAIL;
 	}
-	CHECK(ret == -ENOSPC, "the fifth prefix got %s", tap_errname(-ret));
+	ASSERT(ret == -ENOSPC, "the fifth prefix got %s", tap_errname(-ret));
 	k = key4(24, 10, 2, 0, 0);
 	if (pair_update(&p, &k, 20, BPF_ANY, &ret) || pair_delete(&p, &k) ||
 	    pair_delete(&p, &k) || pair_lookup(&p, &k))
 		return TAP_FAIL;
-	CHECK_OK(ret);
+	ASSERT_OK(ret);
 	return pair_same_keys(&p) ? TAP_FAIL : TAP_PASS;
 }
 
@@ -768,7 +768,7 @@ static int lpm_extreme_lengths(void)
 		if (pair_update(&p, &known[i], i + 1, BPF_ANY, &ret) ||
 		    lookups_agree(&p, &seed, known, 3, 500))
 			return TAP_FAIL;
-		CHECK_OK(ret);
+		ASSERT_OK(ret);
 	}
 	for (i = 0; i < 3; i++) {
 		if (pair_delete(&p, &known[i]) ||
@@ -790,15 +790,15 @@ static int lpm_get_next_key_starts(void)
 
 	if (pair_open(&p, 4, 8))
 		return TAP_FAIL;
-	CHECK_ERRNO(bpf_map_get_next_key(p.ext, NULL, &first), ENOENT);
+	ASSERT_ERRNO(bpf_map_get_next_key(p.ext, NULL, &first), ENOENT);
 	if (pair_update(&p, &k, 1, BPF_ANY, &ret))
 		return TAP_FAIL;
-	CHECK_OK(bpf_map_get_next_key(p.ext, NULL, &first));
-	CHECK_OK(bpf_map_get_next_key(p.ext, &missing, &next));
-	CHECK(!memcmp(&first, &next, LPM_KEY(4)), "missing key: not the first");
-	CHECK_OK(bpf_map_get_next_key(p.ext, &bad, &next));
-	CHECK(!memcmp(&first, &next, LPM_KEY(4)), "bad key: not the first");
-	CHECK_ERRNO(bpf_map_get_next_key(p.ext, &first, &next), ENOENT);
+	ASSERT_OK(bpf_map_get_next_key(p.ext, NULL, &first));
+	ASSERT_OK(bpf_map_get_next_key(p.ext, &missing, &next));
+	ASSERT(!memcmp(&first, &next, LPM_KEY(4)), "missing key: not the first");
+	ASSERT_OK(bpf_map_get_next_key(p.ext, &bad, &next));
+	ASSERT(!memcmp(&first, &next, LPM_KEY(4)), "bad key: not the first");
+	ASSERT_ERRNO(bpf_map_get_next_key(p.ext, &first, &next), ENOENT);
 	return TAP_PASS;
 }
 
@@ -816,7 +816,7 @@ static int lpm_from_bpf(void)
 	run.data_in = pkt;
 	run.data_size_in = sizeof(pkt);
 	skel = lpm_diff__open();
-	CHECK(skel, "open: %s", tap_errname(errno));
+	ASSERT(skel, "open: %s", tap_errname(errno));
 	err = extmap_bpf_object_prepare(skel->obj, NULL);
 	if (err != 1 || lpm_diff__load(skel)) {
 		tap_diag("prepare: %d, or load failed", err);
@@ -886,18 +886,18 @@ static int lpm_create_errnos(void)
 	struct bpf_map_info info;
 	AUTO_FD fd = -1;
 
-	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 4, 8, 16, 0, NULL), EINVAL);
-	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 4 + 17, 8, 16, 0, NULL),
+	ASSERT_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 4, 8, 16, 0, NULL), EINVAL);
+	ASSERT_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 4 + 17, 8, 16, 0, NULL),
 		    EINVAL);
-	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 0, 16, 0, NULL), EINVAL);
-	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 0, 0, NULL), EINVAL);
-	CHECK_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 16, BPF_F_ZERO_SEED,
+	ASSERT_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 0, 16, 0, NULL), EINVAL);
+	ASSERT_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 0, 0, NULL), EINVAL);
+	ASSERT_ERRNO(ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 16, BPF_F_ZERO_SEED,
 			       NULL), EINVAL);
 	/* LPM_TRIE insists on BPF_F_NO_PREALLOC; extmap takes both. */
 	fd = ext_create(EXTMAP_MAP_TYPE_LPM, 8, 8, 16, 0, "lpm");
-	CHECK_OK(fd);
-	CHECK_OK(map_info(fd, &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_LPM, "type %#x", info.type);
+	ASSERT_OK(fd);
+	ASSERT_OK(map_info(fd, &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_LPM, "type %#x", info.type);
 	return TAP_PASS;
 }
 

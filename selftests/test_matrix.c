@@ -1941,12 +1941,12 @@ out:
  */
 static int race_counts(const struct race_result *res)
 {
-	CHECK(res->plain <= res->total, "plain increments %llu, more than the %llu made",
+	ASSERT(res->plain <= res->total, "plain increments %llu, more than the %llu made",
 	      (unsigned long long)res->plain, (unsigned long long)res->total);
-	CHECK(res->atomic == res->total, "atomic increments %llu, expected %llu",
+	ASSERT(res->atomic == res->total, "atomic increments %llu, expected %llu",
 	      (unsigned long long)res->atomic, (unsigned long long)res->total);
 	if (!res->ext)
-		CHECK(res->locked == res->total, "locked increments %llu, expected %llu",
+		ASSERT(res->locked == res->total, "locked increments %llu, expected %llu",
 		      (unsigned long long)res->locked, (unsigned long long)res->total);
 	return TAP_PASS;
 }

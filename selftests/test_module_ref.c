@@ -73,9 +73,9 @@ static int try_unload(const char *name)
 static int check_unload_refused(void)
 {
 	tap_diag("module refcnt %ld", module_refcnt(MODULE_NAME));
-	CHECK_ERRNO(try_unload(MODULE_NAME), EWOULDBLOCK);
-	CHECK(module_loaded(MODULE_NAME), "module gone after a refused unload");
-	CHECK(access(EXTMAP_DEV, F_OK) == 0, "%s gone", EXTMAP_DEV);
+	ASSERT_ERRNO(try_unload(MODULE_NAME), EWOULDBLOCK);
+	ASSERT(module_loaded(MODULE_NAME), "module gone after a refused unload");
+	ASSERT(access(EXTMAP_DEV, F_OK) == 0, "%s gone", EXTMAP_DEV);
 	return TAP_PASS;
 }
 
@@ -84,11 +84,11 @@ static int check_map_works(int fd, __u64 expect_at_0)
 	__u64 v = 0;
 	__u32 k = 0;
 
-	CHECK_OK(bpf_map_lookup_elem(fd, &k, &v));
-	CHECK(v == expect_at_0, "index 0 holds %llu, want %llu",
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &v));
+	ASSERT(v == expect_at_0, "index 0 holds %llu, want %llu",
 	      (unsigned long long)v, (unsigned long long)expect_at_0);
 	v++;
-	CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_EXIST));
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_EXIST));
 	return TAP_PASS;
 }
 
@@ -99,9 +99,9 @@ static int held_by_fd(void)
 	__u32 k = 0;
 	__u64 v = 5;
 
-	CHECK(fd >= 0 && hfd >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
-	CHECK_OK(bpf_map_update_elem(hfd, &k, &v, BPF_ANY));
+	ASSERT(fd >= 0 && hfd >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
+	ASSERT_OK(bpf_map_update_elem(hfd, &k, &v, BPF_ANY));
 	if (check_unload_refused())
 		return TAP_FAIL;
 	if (check_map_works(fd, 5) || check_map_works(hfd, 5))
@@ -125,20 +125,20 @@ static int held_by_pin(void)
 		return tap_skip_reason("no bpffs mounted at %s", BPFFS);
 	snprintf(path, sizeof(path), "%s/ref_pin", pindir);
 	fd = ext_create(EXTMAP_MAP_TYPE_HASH, 4, 8, 4, 0, "ref_pin");
-	CHECK(fd >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
-	CHECK_OK(bpf_obj_pin(fd, path));
+	ASSERT(fd >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
+	ASSERT_OK(bpf_obj_pin(fd, path));
 	close(fd);
 	fd = -1;
 	if (check_unload_refused())
 		return TAP_FAIL;
 	fd = bpf_obj_get(path);
-	CHECK(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
+	ASSERT(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
 	if (check_map_works(fd, 17))
 		return TAP_FAIL;
 	close(fd);
 	fd = -1;
-	CHECK_OK(unlink(path));
+	ASSERT_OK(unlink(path));
 	return TAP_PASS;
 }
 
@@ -217,23 +217,23 @@ static int held_by_prog(void)
 	__u64 v = 41;
 	long r;
 
-	CHECK(map >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(map, &k, &v, BPF_ANY));
+	ASSERT(map >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(map, &k, &v, BPF_ANY));
 	prog = load_counter_prog(map);
-	CHECK(prog >= 0, "program load failed");
+	ASSERT(prog >= 0, "program load failed");
 	r = run_counter_prog(prog);
-	CHECK(r == 42, "program returned %ld, want 42", r);
-	CHECK_OK(bpf_map_lookup_elem(map, &k, &v));
-	CHECK(v == 42, "map holds %llu after one run", (unsigned long long)v);
+	ASSERT(r == 42, "program returned %ld, want 42", r);
+	ASSERT_OK(bpf_map_lookup_elem(map, &k, &v));
+	ASSERT(v == 42, "map holds %llu after one run", (unsigned long long)v);
 	/* Now only the program holds the map. */
 	close(map);
 	map = -1;
 	if (check_unload_refused())
 		return TAP_FAIL;
 	r = run_counter_prog(prog);
-	CHECK(r == 43, "program returned %ld with only it holding the map", r);
+	ASSERT(r == 43, "program returned %ld with only it holding the map", r);
 	r = run_counter_prog(prog);
-	CHECK(r == 44, "program returned %ld on the next run", r);
+	ASSERT(r == 44, "program returned %ld on the next run", r);
 	if (check_unload_refused())
 		return TAP_FAIL;
 	return TAP_PASS;
@@ -257,16 +257,16 @@ static int unload_when_unused(const char *name)
 {
 	int i, err, e;
 
-	CHECK(module_loaded(name), "%s not loaded before unloading", name);
+	ASSERT(module_loaded(name), "%s not loaded before unloading", name);
 	for (i = 1; (err = try_unload(name)) && errno == EWOULDBLOCK && i < 150;
 	     i++)
 		sleep_ms(100);
 	e = errno;
-	CHECK(!err, "delete_module(%s): %s after %d tries (refcnt %ld); a map "
+	ASSERT(!err, "delete_module(%s): %s after %d tries (refcnt %ld); a map "
 	      "or program of this or an earlier test may still be alive",
 	      name, tap_errname(e), i, module_refcnt(name));
 	tap_diag("%s unloaded after %d tries", name, i);
-	CHECK(!module_loaded(name), "/sys/module/%s still there", name);
+	ASSERT(!module_loaded(name), "/sys/module/%s still there", name);
 	return TAP_PASS;
 }
 
@@ -312,7 +312,7 @@ static int reload_module(void)
 	/* devtmpfs creates the node asynchronously. */
 	for (i = 0; i < 50 && access(EXTMAP_DEV, F_OK); i++)
 		sleep_ms(100);
-	CHECK(access(EXTMAP_DEV, F_OK) == 0, "%s missing after reload", EXTMAP_DEV);
+	ASSERT(access(EXTMAP_DEV, F_OK) == 0, "%s missing after reload", EXTMAP_DEV);
 	return TAP_PASS;
 }
 
@@ -325,11 +325,11 @@ static int works_after_reload(void)
 	if (!module_loaded(MODULE_NAME))
 		return tap_skip_reason("module not loaded");
 	fd = ext_create(EXTMAP_MAP_TYPE_HASH, 4, 8, 4, 0, "after_reload");
-	CHECK(fd >= 0, "create after reload: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST));
+	ASSERT(fd >= 0, "create after reload: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST));
 	v = 0;
-	CHECK_OK(bpf_map_lookup_elem(fd, &k, &v));
-	CHECK(v == 3, "read back %llu", (unsigned long long)v);
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &v));
+	ASSERT(v == 3, "read back %llu", (unsigned long long)v);
 	/* And this map pins the new instance too. */
 	return check_unload_refused();
 }
@@ -353,8 +353,8 @@ static int type_module_registers(void)
 	if (err == -ENOENT)
 		return tap_skip_reason("build/<release>/bench/%s.ko not built",
 				       TYPE_MODULE);
-	CHECK(!err, "load %s.ko: %s", TYPE_MODULE, strerror(-err));
-	CHECK_OK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id));
+	ASSERT(!err, "load %s.ko: %s", TYPE_MODULE, strerror(-err));
+	ASSERT_OK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id));
 	tap_diag("%s registered as type %#x", TYPE_NAME, id);
 	return TAP_PASS;
 }
@@ -368,20 +368,20 @@ static int type_module_held_by_map(void)
 
 	if (!module_loaded(TYPE_MODULE))
 		return tap_skip_reason("%s not loaded (above)", TYPE_MODULE);
-	CHECK_OK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id));
+	ASSERT_OK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id));
 	floor_fd = ext_create(id, sizeof(k), sizeof(v), 16, 0, "ref_floor");
-	CHECK(floor_fd >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(floor_fd, &k, &v, BPF_ANY));
+	ASSERT(floor_fd >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(floor_fd, &k, &v, BPF_ANY));
 	k.prefixlen = 32;
 	k.addr[3] = 3;
 	v = 0;
-	CHECK_OK(bpf_map_lookup_elem(floor_fd, &k, &v));
-	CHECK(v == 7, "lookup of 10.1.2.3 gave %llu, want 7",
+	ASSERT_OK(bpf_map_lookup_elem(floor_fd, &k, &v));
+	ASSERT(v == 7, "lookup of 10.1.2.3 gave %llu, want 7",
 	      (unsigned long long)v);
 	tap_diag("%s refcnt %ld", TYPE_MODULE, module_refcnt(TYPE_MODULE));
-	CHECK_ERRNO(try_unload(TYPE_MODULE), EWOULDBLOCK);
-	CHECK_ERRNO(try_unload(MODULE_NAME), EWOULDBLOCK);
-	CHECK(module_loaded(TYPE_MODULE) && module_loaded(MODULE_NAME),
+	ASSERT_ERRNO(try_unload(TYPE_MODULE), EWOULDBLOCK);
+	ASSERT_ERRNO(try_unload(MODULE_NAME), EWOULDBLOCK);
+	ASSERT(module_loaded(TYPE_MODULE) && module_loaded(MODULE_NAME),
 	      "a module went away after a refused unload");
 	return TAP_PASS;
 }
@@ -398,7 +398,7 @@ static int type_module_unloads(void)
 	floor_fd = -1;
 	if (unload_when_unused(TYPE_MODULE))
 		return TAP_FAIL;
-	CHECK(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id) == -ENOENT,
+	ASSERT(extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id) == -ENOENT,
 	      "type %s still listed", TYPE_NAME);
 	return TAP_PASS;
 }
@@ -425,12 +425,12 @@ static int type_id_range(void)
 				       TYPE_MODULE);
 	if (!err)
 		unload_when_unused(TYPE_MODULE);
-	CHECK(err == -EINVAL, "load with %s: %s, expected EINVAL", params,
+	ASSERT(err == -EINVAL, "load with %s: %s, expected EINVAL", params,
 	      tap_errname(-err));
 
 	snprintf(params, sizeof(params), "type_id=%#x", EXTMAP_MAP_TYPE_MAX);
 	err = load_module_params("bench/" TYPE_MODULE ".ko", params);
-	CHECK(!err, "load with %s: %s, expected 0", params, tap_errname(-err));
+	ASSERT(!err, "load with %s: %s, expected 0", params, tap_errname(-err));
 	err = extmap_type_id(EXTMAP_DEV, TYPE_NAME, &id);
 	if (!err) {
 		fd = ext_create(id, sizeof(struct floor_key), sizeof(__u64), 16,
@@ -442,12 +442,12 @@ static int type_id_range(void)
 	fd = -1;
 	if (unload_when_unused(TYPE_MODULE))
 		return TAP_FAIL;
-	CHECK(!err, "type %s at %#x: %s", TYPE_NAME, EXTMAP_MAP_TYPE_MAX,
+	ASSERT(!err, "type %s at %#x: %s", TYPE_NAME, EXTMAP_MAP_TYPE_MAX,
 	      tap_errname(-err));
-	CHECK(id == EXTMAP_MAP_TYPE_MAX && info.type == EXTMAP_MAP_TYPE_MAX,
+	ASSERT(id == EXTMAP_MAP_TYPE_MAX && info.type == EXTMAP_MAP_TYPE_MAX,
 	      "listed as %#x, map type %#x; expected %#x", id, info.type,
 	      EXTMAP_MAP_TYPE_MAX);
-	CHECK(extmap_is_extmap_type(info.type),
+	ASSERT(extmap_is_extmap_type(info.type),
 	      "extmap_is_extmap_type(%#x) is false", info.type);
 	return TAP_PASS;
 }

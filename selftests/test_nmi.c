@@ -133,9 +133,8 @@ static int one_nmi(void)
 
 	reset();
 	err = raise_nmis(1);
-	CHECK(!err, "raising an NMI: %s", tap_errname(-err));
-	CHECK(skel->bss->fired == 1, "the program ran %llu times, expected 1",
-	      (unsigned long long)skel->bss->fired);
+	ASSERT(!err, "raising an NMI: %s", tap_errname(-err));
+	ASSERT_EQ(skel->bss->fired, 1, "program runs for one NMI");
 	return TAP_PASS;
 }
 
@@ -146,11 +145,9 @@ static int nmi_program_runs_in_nmi(void)
 
 	reset();
 	err = raise_nmis(NMI_MANY);
-	CHECK(!err, "raising %d NMIs: %s", NMI_MANY, tap_errname(-err));
-	CHECK(skel->bss->fired == NMI_MANY && skel->bss->in_nmi == NMI_MANY,
-	      "ran %llu times, %llu of them in NMI; expected %d and %d",
-	      (unsigned long long)skel->bss->fired,
-	      (unsigned long long)skel->bss->in_nmi, NMI_MANY, NMI_MANY);
+	ASSERT(!err, "raising %d NMIs: %s", NMI_MANY, tap_errname(-err));
+	ASSERT_EQ(skel->bss->fired, NMI_MANY, "program runs");
+	ASSERT_EQ(skel->bss->in_nmi, NMI_MANY, "program runs in NMI context");
 	return TAP_PASS;
 }
 
@@ -163,7 +160,7 @@ static int nmi_lookups(void)
 	for (i = 0; i < NMI_TYPES; i++) {
 		struct nmi_result *r = &skel->bss->result[i];
 
-		CHECK(r->found && r->seen == NMI_VALUE,
+		ASSERT(r->found && r->seen == NMI_VALUE,
 		      "%s: found %u, value %#llx; expected 1, %#llx",
 		      type_names[i], r->found, (unsigned long long)r->seen,
 		      NMI_VALUE);
@@ -182,22 +179,22 @@ static int nmi_updates(void)
 	if (one_nmi() != TAP_PASS)
 		return TAP_FAIL;
 	seq = skel->bss->last_seq;
-	CHECK(r[NMI_ARRAY].update == 0 && r[NMI_HASH].update == 0,
+	ASSERT(r[NMI_ARRAY].update == 0 && r[NMI_HASH].update == 0,
 	      "array update %s, hash update %s; expected 0 and 0",
 	      tap_errname(ret_errno(r[NMI_ARRAY].update)),
 	      tap_errname(ret_errno(r[NMI_HASH].update)));
-	CHECK(ret_errno(r[NMI_LPM].update) == EBUSY,
+	ASSERT(ret_errno(r[NMI_LPM].update) == EBUSY,
 	      "lpm update %s, expected EBUSY",
 	      tap_errname(ret_errno(r[NMI_LPM].update)));
 
 	v = value_at(bpf_map__fd(skel->maps.nmi_array), &key, &err);
-	CHECK(!err && v == seq, "array value %#llx (%s), expected %#llx",
+	ASSERT(!err && v == seq, "array value %#llx (%s), expected %#llx",
 	      (unsigned long long)v, tap_errname(-err), (unsigned long long)seq);
 	v = value_at(bpf_map__fd(skel->maps.nmi_hash), &key, &err);
-	CHECK(!err && v == seq, "hash value %#llx (%s), expected %#llx",
+	ASSERT(!err && v == seq, "hash value %#llx (%s), expected %#llx",
 	      (unsigned long long)v, tap_errname(-err), (unsigned long long)seq);
 	v = value_at(bpf_map__fd(skel->maps.nmi_lpm), &lkey, &err);
-	CHECK(!err && v == NMI_VALUE, "lpm value %#llx (%s), expected %#llx",
+	ASSERT(!err && v == NMI_VALUE, "lpm value %#llx (%s), expected %#llx",
 	      (unsigned long long)v, tap_errname(-err), NMI_VALUE);
 	return TAP_PASS;
 }
@@ -211,16 +208,16 @@ static int nmi_deletes(void)
 
 	if (one_nmi() != TAP_PASS)
 		return TAP_FAIL;
-	CHECK(r[NMI_HASH].delete == 0, "hash delete %s, expected 0",
+	ASSERT(r[NMI_HASH].delete == 0, "hash delete %s, expected 0",
 	      tap_errname(ret_errno(r[NMI_HASH].delete)));
-	CHECK(ret_errno(r[NMI_LPM].delete) == EBUSY,
+	ASSERT(ret_errno(r[NMI_LPM].delete) == EBUSY,
 	      "lpm delete %s, expected EBUSY",
 	      tap_errname(ret_errno(r[NMI_LPM].delete)));
 	value_at(bpf_map__fd(skel->maps.nmi_hash), &other, &err);
-	CHECK(err == -ENOENT, "hash lookup of the deleted key: %s, expected ENOENT",
+	ASSERT(err == -ENOENT, "hash lookup of the deleted key: %s, expected ENOENT",
 	      tap_errname(-err));
 	value_at(bpf_map__fd(skel->maps.nmi_lpm), &lother, &err);
-	CHECK(!err, "lpm lookup of the key kept: %s, expected 0", tap_errname(-err));
+	ASSERT(!err, "lpm lookup of the key kept: %s, expected 0", tap_errname(-err));
 	return TAP_PASS;
 }
 
@@ -240,18 +237,14 @@ static int nmi_lpm_update_allocates_nothing(void)
 	reset();
 	skel->bss->watch_cpu = NMI_CPU;
 	skel->bss->watching = 1;
-	CHECK_OK(bpf_map_update_elem(fd, &lnew, &v, BPF_ANY));
+	ASSERT_OK(bpf_map_update_elem(fd, &lnew, &v, BPF_ANY));
 	skel->bss->watching = 0;
-	CHECK(skel->bss->allocs >= 1,
-	      "%llu allocations counted for an lpm update from bpf(2), expected >= 1",
-	      (unsigned long long)skel->bss->allocs);
-	CHECK_OK(bpf_map_delete_elem(fd, &lnew));
+	ASSERT_GE(skel->bss->allocs, 1, "allocations counted for an lpm update from bpf(2)");
+	ASSERT_OK(bpf_map_delete_elem(fd, &lnew));
 
 	if (one_nmi() != TAP_PASS)
 		return TAP_FAIL;
-	CHECK(skel->bss->allocs == 0,
-	      "%llu allocations during updates in NMI, expected 0",
-	      (unsigned long long)skel->bss->allocs);
+	ASSERT_EQ(skel->bss->allocs, 0, "allocations during updates in NMI");
 	return TAP_PASS;
 }
 

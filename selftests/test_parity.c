@@ -420,16 +420,16 @@ static int h_update_flags(struct pair *p)
 	val_of(p, 300, v3);
 	STEP(p_update(p, k, v1, BPF_ANY), 0);
 	STEP(p_lookup(p, k, out), 0);
-	CHECK(!memcmp(out, v1, p->vs), "value %s", hexstr(out, p->vs));
+	ASSERT(!memcmp(out, v1, p->vs), "value %s", hexstr(out, p->vs));
 	STEP(p_update(p, k, v2, BPF_NOEXIST), -EEXIST);
 	STEP(p_lookup(p, k, out), 0);
-	CHECK(!memcmp(out, v1, p->vs), "NOEXIST failure changed the value");
+	ASSERT(!memcmp(out, v1, p->vs), "NOEXIST failure changed the value");
 	STEP(p_update(p, k, v2, BPF_EXIST), 0);
 	STEP(p_lookup(p, k, out), 0);
-	CHECK(!memcmp(out, v2, p->vs), "EXIST did not replace the value");
+	ASSERT(!memcmp(out, v2, p->vs), "EXIST did not replace the value");
 	STEP(p_update(p, k, v3, BPF_ANY), 0);
 	STEP(p_lookup(p, k, out), 0);
-	CHECK(!memcmp(out, v3, p->vs), "ANY did not replace the value");
+	ASSERT(!memcmp(out, v3, p->vs), "ANY did not replace the value");
 	STEP(p_update(p, k2, v1, BPF_NOEXIST), 0);
 	STEP(p_update(p, k2, v2, BPF_EXIST), 0);
 	STEP(p_compare_all(p), 2);
@@ -489,7 +489,7 @@ static int h_fill(struct pair *p)
 	STEP(p_update(p, k, v, BPF_EXIST), 0);
 	STEP(p_update(p, k, v, BPF_NOEXIST), -EEXIST);
 	STEP(p_lookup(p, k, out), 0);
-	CHECK(!memcmp(out, v, p->vs), "replaced value %s", hexstr(out, p->vs));
+	ASSERT(!memcmp(out, v, p->vs), "replaced value %s", hexstr(out, p->vs));
 	STEP(p_compare_all(p), (int)p->max);
 	return TAP_PASS;
 }
@@ -592,12 +592,12 @@ static int hash_next_after_last_enoent(void)
 	fds[0] = p.ext;
 	fds[1] = p.ker;
 	for (i = 0; i < 2; i++) {
-		CHECK_OK(bpf_map_get_next_key(fds[i], NULL, cur));
+		ASSERT_OK(bpf_map_get_next_key(fds[i], NULL, cur));
 		for (j = 0; j < 9; j++) {
-			CHECK_OK(bpf_map_get_next_key(fds[i], cur, nxt));
+			ASSERT_OK(bpf_map_get_next_key(fds[i], cur, nxt));
 			memcpy(cur, nxt, 4);
 		}
-		CHECK_ERRNO(bpf_map_get_next_key(fds[i], cur, nxt), ENOENT);
+		ASSERT_ERRNO(bpf_map_get_next_key(fds[i], cur, nxt), ENOENT);
 	}
 	return TAP_PASS;
 }
@@ -634,7 +634,7 @@ static int a_fresh(struct pair *p)
 
 	for (i = 0; i < p->max; i++) {
 		STEP(p_lookup(p, &i, out), 0);
-		CHECK(!memcmp(out, zero, p->vs), "index %u not zeroed: %s", i,
+		ASSERT(!memcmp(out, zero, p->vs), "index %u not zeroed: %s", i,
 		      hexstr(out, p->vs));
 	}
 	for (i = 0; i < TAP_ARRAY_SIZE(out_of_range); i++)
@@ -660,13 +660,13 @@ static int a_update_flags(struct pair *p)
 	val_of(p, 2, v2);
 	STEP(p_update(p, &k, v1, BPF_ANY), 0);
 	STEP(p_lookup(p, &k, out), 0);
-	CHECK(!memcmp(out, v1, p->vs), "value %s", hexstr(out, p->vs));
+	ASSERT(!memcmp(out, v1, p->vs), "value %s", hexstr(out, p->vs));
 	STEP(p_update(p, &k, v2, BPF_NOEXIST), -EEXIST);
 	STEP(p_lookup(p, &k, out), 0);
-	CHECK(!memcmp(out, v1, p->vs), "NOEXIST failure changed the value");
+	ASSERT(!memcmp(out, v1, p->vs), "NOEXIST failure changed the value");
 	STEP(p_update(p, &k, v2, BPF_EXIST), 0);
 	STEP(p_lookup(p, &k, out), 0);
-	CHECK(!memcmp(out, v2, p->vs), "EXIST did not replace the value");
+	ASSERT(!memcmp(out, v2, p->vs), "EXIST did not replace the value");
 	k = 0;
 	STEP(p_update(p, &k, v1, BPF_EXIST), 0);	/* elements always exist */
 	STEP(p_update(p, &k, v1, BPF_NOEXIST), -EEXIST);
@@ -680,7 +680,7 @@ static int a_update_flags(struct pair *p)
 		STEP(p_lookup_flags(p, &k, NULL, bad[i]), -EINVAL);
 	}
 	STEP(p_lookup(p, &k, out), 0);
-	CHECK(!memcmp(out, v1, p->vs), "a refused update changed the value");
+	ASSERT(!memcmp(out, v1, p->vs), "a refused update changed the value");
 	STEP(p_compare_all(p), (int)p->max);
 	return TAP_PASS;
 }
@@ -714,19 +714,19 @@ static int a_next(struct pair *p)
 	__u32 k, next;
 
 	STEP(p_next_array(p, NULL, &next), 0);
-	CHECK(next == 0, "first key %u", next);
+	ASSERT(next == 0, "first key %u", next);
 	for (k = 0; k + 1 < p->max; k++) {
 		STEP(p_next_array(p, &k, &next), 0);
-		CHECK(next == k + 1, "after %u comes %u", k, next);
+		ASSERT(next == k + 1, "after %u comes %u", k, next);
 	}
 	k = p->max - 1;
 	STEP(p_next_array(p, &k, NULL), -ENOENT);
 	k = p->max;		/* out of range: restart at 0 */
 	STEP(p_next_array(p, &k, &next), 0);
-	CHECK(next == 0, "after %u comes %u", k, next);
+	ASSERT(next == 0, "after %u comes %u", k, next);
 	k = 0xffffffff;
 	STEP(p_next_array(p, &k, &next), 0);
-	CHECK(next == 0, "after %u comes %u", k, next);
+	ASSERT(next == 0, "after %u comes %u", k, next);
 	STEP(p_compare_all(p), (int)p->max);
 	return TAP_PASS;
 }
@@ -750,7 +750,7 @@ static int a_values(struct pair *p)
 		for (k = 0; k < p->max; k++) {
 			val_of(p, round * 1000 + k, v);
 			STEP(p_lookup(p, &k, out), 0);
-			CHECK(!memcmp(out, v, p->vs), "index %u: %s", k,
+			ASSERT(!memcmp(out, v, p->vs), "index %u: %s", k,
 			      hexstr(out, p->vs));
 		}
 		STEP(p_compare_all(p), (int)p->max);
@@ -864,7 +864,7 @@ static int run_random(bool hash, __u32 ks, __u32 vs, __u32 max,
 		}
 	}
 	r = p_compare_all(&p);
-	CHECK(r != MISMATCH, "final comparison");
+	ASSERT(r != MISMATCH, "final comparison");
 	tap_diag("%u lookups found a key, %u updates hit E2BIG, %u full "
 		 "comparisons; %d keys at the end", found, e2big, full, r);
 	return TAP_PASS;
@@ -965,29 +965,29 @@ static int hash_concurrent_ops_consistent(void)
 	__u64 v[2];
 	int r;
 
-	CHECK(fd >= 0, "create: %s", tap_errname(errno));
+	ASSERT(fd >= 0, "create: %s", tap_errname(errno));
 	for (i = 0; i < CONC_THREADS; i++) {
 		args[i] = (struct conc_arg){ .fd = fd, .seed = RANDOM_SEED * (i + 7) };
-		CHECK(pthread_create(&th[i], NULL, conc_worker, &args[i]) == 0,
+		ASSERT(pthread_create(&th[i], NULL, conc_worker, &args[i]) == 0,
 		      "pthread_create");
 	}
 	for (i = 0; i < CONC_THREADS; i++) {
 		pthread_join(th[i], NULL);
-		CHECK(args[i].bad == 0, "thread %u: %u unexpected results", i, args[i].bad);
+		ASSERT(args[i].bad == 0, "thread %u: %u unexpected results", i, args[i].bad);
 	}
 	r = bpf_map_get_next_key(fd, NULL, &next);
 	while (r == 0) {
-		CHECK(next < CONC_KEYS, "iteration gives key %u never inserted", next);
-		CHECK(!seen[next], "key %u visited twice", next);
+		ASSERT(next < CONC_KEYS, "iteration gives key %u never inserted", next);
+		ASSERT(!seen[next], "key %u visited twice", next);
 		seen[next] = 1;
-		CHECK(++n <= CONC_MAX, "more than %u keys", CONC_MAX);
+		ASSERT(++n <= CONC_MAX, "more than %u keys", CONC_MAX);
 		k = next;
 		r = bpf_map_get_next_key(fd, &k, &next);
 	}
-	CHECK(errno == ENOENT, "iteration ended with %s", tap_errname(errno));
+	ASSERT(errno == ENOENT, "iteration ended with %s", tap_errname(errno));
 	for (k = 0; k < CONC_KEYS; k++) {
 		r = bpf_map_lookup_elem(fd, &k, v);
-		CHECK(r == 0 ? seen[k] : (errno == ENOENT && !seen[k]),
+		ASSERT(r == 0 ? seen[k] : (errno == ENOENT && !seen[k]),
 		      "key %u: lookup %s, iteration %s", k,
 		      r ? tap_errname(errno) : "found", seen[k] ? "visits it" : "does not");
 		found += r == 0;
@@ -998,9 +998,9 @@ static int hash_concurrent_ops_consistent(void)
 		bpf_map_delete_elem(fd, &k);
 	for (k = 0; k < CONC_MAX; k++) {
 		v[0] = k;
-		CHECK_OK(bpf_map_update_elem(fd, &k, v, BPF_NOEXIST));
+		ASSERT_OK(bpf_map_update_elem(fd, &k, v, BPF_NOEXIST));
 	}
-	CHECK_ERRNO(bpf_map_update_elem(fd, &k, v, BPF_NOEXIST), E2BIG);
+	ASSERT_ERRNO(bpf_map_update_elem(fd, &k, v, BPF_NOEXIST), E2BIG);
 	return TAP_PASS;
 }
 

@@ -75,7 +75,7 @@ static void squeeze(char *s)
 	*w = '\0';
 }
 
-#define CHECK_OUT(needle)						\
+#define ASSERT_OUT(needle)						\
 	do {								\
 		squeeze(out);						\
 		if (!strstr(out, (needle))) {				\
@@ -118,28 +118,28 @@ static int pin_and_obj_get(void)
 	__u32 k = 1;
 	struct stat st;
 
-	CHECK(fd >= 0, "create: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
-	CHECK_OK(bpf_obj_pin(fd, path));
-	CHECK(stat(path, &st) == 0, "stat %s: %s", path, strerror(errno));
+	ASSERT(fd >= 0, "create: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
+	ASSERT_OK(bpf_obj_pin(fd, path));
+	ASSERT(stat(path, &st) == 0, "stat %s: %s", path, strerror(errno));
 	fd2 = bpf_obj_get(path);
-	CHECK(fd2 >= 0, "bpf_obj_get: %s", tap_errname(errno));
-	CHECK_OK(map_info(fd, &i1));
-	CHECK_OK(map_info(fd2, &i2));
-	CHECK(i2.type == EXTMAP_MAP_TYPE_ARRAY && i2.key_size == 4 &&
+	ASSERT(fd2 >= 0, "bpf_obj_get: %s", tap_errname(errno));
+	ASSERT_OK(map_info(fd, &i1));
+	ASSERT_OK(map_info(fd2, &i2));
+	ASSERT(i2.type == EXTMAP_MAP_TYPE_ARRAY && i2.key_size == 4 &&
 	      i2.value_size == 8 && i2.max_entries == 4 && !strcmp(i2.name, "pin_a1"),
 	      "pinned map: type %#x k%u v%u max %u '%s'", i2.type, i2.key_size,
 	      i2.value_size, i2.max_entries, i2.name);
-	CHECK(!memcmp(&i1, &i2, sizeof(i1)), "info differs between the two fds");
+	ASSERT(!memcmp(&i1, &i2, sizeof(i1)), "info differs between the two fds");
 	/* Same map, both ways. */
-	CHECK_OK(bpf_map_lookup_elem(fd2, &k, &r));
-	CHECK(r == 111, "read %llu through the pin", (unsigned long long)r);
+	ASSERT_OK(bpf_map_lookup_elem(fd2, &k, &r));
+	ASSERT(r == 111, "read %llu through the pin", (unsigned long long)r);
 	k = 2;
 	v = 222;
-	CHECK_OK(bpf_map_update_elem(fd2, &k, &v, BPF_ANY));
-	CHECK_OK(bpf_map_lookup_elem(fd, &k, &r));
-	CHECK(r == 222, "read %llu through the original fd", (unsigned long long)r);
-	CHECK_OK(unlink(path));
+	ASSERT_OK(bpf_map_update_elem(fd2, &k, &v, BPF_ANY));
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &r));
+	ASSERT(r == 222, "read %llu through the original fd", (unsigned long long)r);
+	ASSERT_OK(unlink(path));
 	return TAP_PASS;
 }
 
@@ -150,25 +150,25 @@ static int pin_outlives_fds(void)
 	AUTO_FD fd2 = -1;
 	__u64 k, v[2], r[2];
 
-	CHECK(fd >= 0, "create: %s", tap_errname(errno));
+	ASSERT(fd >= 0, "create: %s", tap_errname(errno));
 	for (k = 0; k < 20; k++) {
 		v[0] = k * 3;
 		v[1] = ~k;
-		CHECK_OK(bpf_map_update_elem(fd, &k, v, BPF_NOEXIST));
+		ASSERT_OK(bpf_map_update_elem(fd, &k, v, BPF_NOEXIST));
 	}
-	CHECK_OK(bpf_obj_pin(fd, path));
+	ASSERT_OK(bpf_obj_pin(fd, path));
 	close(fd);
 	fd = -1;
 	fd2 = bpf_obj_get(path);
-	CHECK(fd2 >= 0, "bpf_obj_get: %s", tap_errname(errno));
+	ASSERT(fd2 >= 0, "bpf_obj_get: %s", tap_errname(errno));
 	for (k = 0; k < 20; k++) {
-		CHECK_OK(bpf_map_lookup_elem(fd2, &k, r));
-		CHECK(r[0] == k * 3 && r[1] == ~k, "key %llu: {%llu, %#llx}",
+		ASSERT_OK(bpf_map_lookup_elem(fd2, &k, r));
+		ASSERT(r[0] == k * 3 && r[1] == ~k, "key %llu: {%llu, %#llx}",
 		      (unsigned long long)k, (unsigned long long)r[0],
 		      (unsigned long long)r[1]);
 	}
-	CHECK_ERRNO(bpf_map_lookup_elem(fd2, &k, r), ENOENT);
-	CHECK_OK(unlink(path));
+	ASSERT_ERRNO(bpf_map_lookup_elem(fd2, &k, r), ENOENT);
+	ASSERT_OK(unlink(path));
 	return TAP_PASS;
 }
 
@@ -181,25 +181,25 @@ static int bpftool_map_update_lookup(void)
 	int rc;
 
 	NEED_BPFTOOL();
-	CHECK(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, 8, 4, "bt_arr", path) == 0, "pin");
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, 8, 4, "bt_arr", path) == 0, "pin");
 	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 0 0 0 "
 		     "value 0x2a 0 0 0 0 0 0 0", path);
-	CHECK(rc == 0, "bpftool map update: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "bpftool map update: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
-	CHECK(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
+	ASSERT(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
 	k = 1;
-	CHECK_OK(bpf_map_lookup_elem(fd, &k, &r));
-	CHECK(r == 42, "bpftool wrote %llu, want 42", (unsigned long long)r);
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &r));
+	ASSERT(r == 42, "bpftool wrote %llu, want 42", (unsigned long long)r);
 	k = 2;
-	CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
 	rc = run_cmd(out, sizeof(out), "bpftool map lookup pinned %s key 2 0 0 0", path);
-	CHECK(rc == 0, "bpftool map lookup: exit %d:\n%s", rc, out);
-	CHECK_OUT("key: 02 00 00 00 value: 08 07 06 05 04 03 02 01");
+	ASSERT(rc == 0, "bpftool map lookup: exit %d:\n%s", rc, out);
+	ASSERT_OUT("key: 02 00 00 00 value: 08 07 06 05 04 03 02 01");
 	/* Out of range: ENOENT, which bpftool reports as "Not found". */
 	rc = run_cmd(out, sizeof(out), "bpftool map lookup pinned %s key 4 0 0 0", path);
-	CHECK(rc != 0, "lookup of index 4 in a 4-entry array: exit 0, expected a "
+	ASSERT(rc != 0, "lookup of index 4 in a 4-entry array: exit 0, expected a "
 	      "failure (Not found):\n%s", out);
-	CHECK_OUT("Not found");
+	ASSERT_OUT("Not found");
 	return TAP_PASS;
 }
 
@@ -212,20 +212,20 @@ static int bpftool_map_dump_array(void)
 	int rc;
 
 	NEED_BPFTOOL();
-	CHECK(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, 8, 4, "bt_dump", path) == 0, "pin");
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, 8, 4, "bt_dump", path) == 0, "pin");
 	fd = bpf_obj_get(path);
-	CHECK(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
+	ASSERT(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
 	for (k = 0; k < 4; k++) {
 		v = 0x11ull * (k + 1);
-		CHECK_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
+		ASSERT_OK(bpf_map_update_elem(fd, &k, &v, BPF_ANY));
 	}
 	rc = run_cmd(out, sizeof(out), "bpftool map dump pinned %s", path);
-	CHECK(rc == 0, "bpftool map dump: exit %d:\n%s", rc, out);
-	CHECK_OUT("key: 00 00 00 00 value: 11 00 00 00 00 00 00 00");
-	CHECK_OUT("key: 01 00 00 00 value: 22 00 00 00 00 00 00 00");
-	CHECK_OUT("key: 02 00 00 00 value: 33 00 00 00 00 00 00 00");
-	CHECK_OUT("key: 03 00 00 00 value: 44 00 00 00 00 00 00 00");
-	CHECK_OUT("Found 4 elements");
+	ASSERT(rc == 0, "bpftool map dump: exit %d:\n%s", rc, out);
+	ASSERT_OUT("key: 00 00 00 00 value: 11 00 00 00 00 00 00 00");
+	ASSERT_OUT("key: 01 00 00 00 value: 22 00 00 00 00 00 00 00");
+	ASSERT_OUT("key: 02 00 00 00 value: 33 00 00 00 00 00 00 00");
+	ASSERT_OUT("key: 03 00 00 00 value: 44 00 00 00 00 00 00 00");
+	ASSERT_OUT("Found 4 elements");
 	return TAP_PASS;
 }
 
@@ -237,42 +237,42 @@ static int bpftool_hash_update_delete_dump(void)
 	int rc;
 
 	NEED_BPFTOOL();
-	CHECK(pin_new(EXTMAP_MAP_TYPE_HASH, 3, 2, 4, "bt_hash", path) == 0, "pin");
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_HASH, 3, 2, 4, "bt_hash", path) == 0, "pin");
 	rc = run_cmd(out, sizeof(out), "bpftool map dump pinned %s", path);
-	CHECK(rc == 0, "dump of the empty map: exit %d:\n%s", rc, out);
-	CHECK_OUT("Found 0 elements");
+	ASSERT(rc == 0, "dump of the empty map: exit %d:\n%s", rc, out);
+	ASSERT_OUT("Found 0 elements");
 	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 2 3 "
 		     "value 4 5 noexist", path);
-	CHECK(rc == 0, "update noexist: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "update noexist: exit %d:\n%s", rc, out);
 	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 2 3 "
 		     "value 6 7 noexist", path);
-	CHECK(rc != 0, "second update noexist: exit 0, expected a failure with "
+	ASSERT(rc != 0, "second update noexist: exit 0, expected a failure with "
 	      "EEXIST:\n%s", out);
-	CHECK_OUT("update failed: File exists");
+	ASSERT_OUT("update failed: File exists");
 	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 9 9 9 "
 		     "value 8 9 exist", path);
-	CHECK(rc != 0, "update exist of an absent key: exit 0, expected a failure "
+	ASSERT(rc != 0, "update exist of an absent key: exit 0, expected a failure "
 	      "with ENOENT:\n%s", out);
-	CHECK_OUT("update failed: No such file or directory");
+	ASSERT_OUT("update failed: No such file or directory");
 	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 7 7 7 "
 		     "value 0xaa 0xbb any", path);
-	CHECK(rc == 0, "update any: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "update any: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
-	CHECK(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
-	CHECK_OK(bpf_map_lookup_elem(fd, k, v));
-	CHECK(v[0] == 4 && v[1] == 5, "value %s", hexstr(v, 2));
+	ASSERT(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
+	ASSERT_OK(bpf_map_lookup_elem(fd, k, v));
+	ASSERT(v[0] == 4 && v[1] == 5, "value %s", hexstr(v, 2));
 	rc = run_cmd(out, sizeof(out), "bpftool map dump pinned %s", path);
-	CHECK(rc == 0, "dump: exit %d:\n%s", rc, out);
-	CHECK_OUT("key: 01 02 03 value: 04 05");
-	CHECK_OUT("key: 07 07 07 value: aa bb");
-	CHECK_OUT("Found 2 elements");
+	ASSERT(rc == 0, "dump: exit %d:\n%s", rc, out);
+	ASSERT_OUT("key: 01 02 03 value: 04 05");
+	ASSERT_OUT("key: 07 07 07 value: aa bb");
+	ASSERT_OUT("Found 2 elements");
 	rc = run_cmd(out, sizeof(out), "bpftool map delete pinned %s key 1 2 3", path);
-	CHECK(rc == 0, "delete: exit %d:\n%s", rc, out);
-	CHECK_ERRNO(bpf_map_lookup_elem(fd, k, v), ENOENT);
+	ASSERT(rc == 0, "delete: exit %d:\n%s", rc, out);
+	ASSERT_ERRNO(bpf_map_lookup_elem(fd, k, v), ENOENT);
 	rc = run_cmd(out, sizeof(out), "bpftool map delete pinned %s key 1 2 3", path);
-	CHECK(rc != 0, "delete of a deleted key: exit 0, expected a failure with "
+	ASSERT(rc != 0, "delete of a deleted key: exit 0, expected a failure with "
 	      "ENOENT:\n%s", out);
-	CHECK_OUT("delete failed: No such file or directory");
+	ASSERT_OUT("delete failed: No such file or directory");
 	return TAP_PASS;
 }
 
@@ -283,13 +283,13 @@ static int bpftool_map_show_pinned(void)
 	int rc;
 
 	NEED_BPFTOOL();
-	CHECK(pin_new(EXTMAP_MAP_TYPE_HASH, 4, 8, 16, "bt_show", path) == 0, "pin");
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_HASH, 4, 8, 16, "bt_show", path) == 0, "pin");
 	rc = run_cmd(out, sizeof(out), "bpftool map show pinned %s", path);
-	CHECK(rc == 0, "bpftool map show: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "bpftool map show: exit %d:\n%s", rc, out);
 	snprintf(want, sizeof(want), "type %u ", EXTMAP_MAP_TYPE_HASH);
-	CHECK_OUT(want);
-	CHECK_OUT("name bt_show");
-	CHECK_OUT("key 4B value 8B max_entries 16");
+	ASSERT_OUT(want);
+	ASSERT_OUT("name bt_show");
+	ASSERT_OUT("key 4B value 8B max_entries 16");
 	return TAP_PASS;
 }
 
@@ -318,19 +318,19 @@ static bool has_field(const char *text, const char *label, const char *value)
 	return false;
 }
 
-#define CHECK_FIELD(label, value)					\
-	CHECK(has_field(out, label, value), "no \"%s %s\" line in:\n%s",	\
+#define ASSERT_FIELD(label, value)					\
+	ASSERT(has_field(out, label, value), "no \"%s %s\" line in:\n%s",	\
 	      label, value, out)
 
 static int extmapctl_types(void)
 {
 	int rc;
 
-	CHECK(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
+	ASSERT(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
 	rc = run_cmd(out, sizeof(out), "%s types", extmapctl());
-	CHECK(rc == 0, "extmapctl types: exit %d:\n%s", rc, out);
-	CHECK_OUT("0x10001 65537 array");
-	CHECK_OUT("0x10002 65538 hash");
+	ASSERT(rc == 0, "extmapctl types: exit %d:\n%s", rc, out);
+	ASSERT_OUT("0x10001 65537 array");
+	ASSERT_OUT("0x10002 65538 hash");
 	return TAP_PASS;
 }
 
@@ -341,27 +341,27 @@ static int extmapctl_create_and_info(void)
 	AUTO_FD fd = -1;
 	int rc;
 
-	CHECK(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
+	ASSERT(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
 	rc = run_cmd(out, sizeof(out), "%s create array --key-size 4 --value-size 24 "
 		     "--max-entries 16 --name ctl_arr --pin %s", extmapctl(), path);
-	CHECK(rc == 0, "extmapctl create: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "extmapctl create: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
-	CHECK(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
-	CHECK_OK(map_info(fd, &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_ARRAY && info.key_size == 4 &&
+	ASSERT(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
+	ASSERT_OK(map_info(fd, &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_ARRAY && info.key_size == 4 &&
 	      info.value_size == 24 && info.max_entries == 16 &&
 	      info.map_flags == 0 && !strcmp(info.name, "ctl_arr"),
 	      "created: type %#x k%u v%u max %u flags %#x '%s'", info.type,
 	      info.key_size, info.value_size, info.max_entries, info.map_flags,
 	      info.name);
 	rc = run_cmd(out, sizeof(out), "%s info %s", extmapctl(), path);
-	CHECK(rc == 0, "extmapctl info: exit %d:\n%s", rc, out);
-	CHECK_FIELD("type:", "array (extmap type 0x10001)");
-	CHECK_FIELD("name:", "ctl_arr");
-	CHECK_FIELD("key size:", "4");
-	CHECK_FIELD("value size:", "24");
-	CHECK_FIELD("max entries:", "16");
-	CHECK_FIELD("flags:", "0x0");
+	ASSERT(rc == 0, "extmapctl info: exit %d:\n%s", rc, out);
+	ASSERT_FIELD("type:", "array (extmap type 0x10001)");
+	ASSERT_FIELD("name:", "ctl_arr");
+	ASSERT_FIELD("key size:", "4");
+	ASSERT_FIELD("value size:", "24");
+	ASSERT_FIELD("max entries:", "16");
+	ASSERT_FIELD("flags:", "0x0");
 	return TAP_PASS;
 }
 
@@ -373,29 +373,29 @@ static int extmapctl_hash_usable_by_bpf_and_bpftool(void)
 	__u32 k = 0x01020304, v = 0;
 	int rc;
 
-	CHECK(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
+	ASSERT(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
 	rc = run_cmd(out, sizeof(out), "%s create hash --key-size 4 --value-size 4 "
 		     "--max-entries 8 --flags %u --pin %s", extmapctl(),
 		     BPF_F_RDONLY_PROG, path);
-	CHECK(rc == 0, "extmapctl create: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "extmapctl create: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
-	CHECK(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
-	CHECK_OK(map_info(fd, &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_HASH && info.map_flags == BPF_F_RDONLY_PROG &&
+	ASSERT(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
+	ASSERT_OK(map_info(fd, &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_HASH && info.map_flags == BPF_F_RDONLY_PROG &&
 	      info.max_entries == 8, "created: type %#x flags %#x max %u",
 	      info.type, info.map_flags, info.max_entries);
 	rc = run_cmd(out, sizeof(out), "%s info %s", extmapctl(), path);
-	CHECK(rc == 0, "extmapctl info: exit %d:\n%s", rc, out);
-	CHECK_FIELD("type:", "hash (extmap type 0x10002)");
-	CHECK_FIELD("flags:", "0x80");
+	ASSERT(rc == 0, "extmapctl info: exit %d:\n%s", rc, out);
+	ASSERT_FIELD("type:", "hash (extmap type 0x10002)");
+	ASSERT_FIELD("flags:", "0x80");
 	if (!have_program("bpftool"))
 		return tap_skip_reason("extmapctl's half passed; bpftool not found in "
 				       "PATH: the update through bpftool not run");
 	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 4 3 2 1 "
 		     "value 9 0 0 0", path);
-	CHECK(rc == 0, "bpftool map update: exit %d:\n%s", rc, out);
-	CHECK_OK(bpf_map_lookup_elem(fd, &k, &v));
-	CHECK(v == 9, "value %u", v);
+	ASSERT(rc == 0, "bpftool map update: exit %d:\n%s", rc, out);
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &v));
+	ASSERT(v == 9, "value %u", v);
 	return TAP_PASS;
 }
 
@@ -427,8 +427,8 @@ static int bpftool_run(const char *prog)
 	int rc = run_cmd(out, sizeof(out), "head -c 64 /dev/zero | "
 			 "bpftool prog run pinned %s data_in - repeat 1", prog);
 
-	CHECK(rc == 0, "bpftool prog run: exit %d:\n%s", rc, out);
-	CHECK_OUT("Return value: 2,");	/* XDP_PASS: key 0 found */
+	ASSERT(rc == 0, "bpftool prog run: exit %d:\n%s", rc, out);
+	ASSERT_OUT("Return value: 2,");	/* XDP_PASS: key 0 found */
 	return TAP_PASS;
 }
 
@@ -436,8 +436,8 @@ static int check_counter(const char *map, __u64 counter)
 {
 	struct ext_val v;
 
-	CHECK_OK(get_val(map, &v));
-	CHECK(v.counter == counter && v.seen == counter - 1 && v.marker == PIN_XDP_MARKER,
+	ASSERT_OK(get_val(map, &v));
+	ASSERT(v.counter == counter && v.seen == counter - 1 && v.marker == PIN_XDP_MARKER,
 	      "value {%llu, %llu, %#llx}, want {%llu, %llu, %#llx}",
 	      (unsigned long long)v.counter, (unsigned long long)v.seen,
 	      (unsigned long long)v.marker, (unsigned long long)counter,
@@ -451,21 +451,21 @@ static int bpftool_prog_load_uses_pinned_map(void)
 	int rc;
 
 	NEED_BPFTOOL();
-	CHECK(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
 		      map) == 0, "pin");
-	CHECK_OK(put_counter(map, 41));
+	ASSERT_OK(put_counter(map, 41));
 	rc = run_cmd(out, sizeof(out), "bpftool prog load %s %s type xdp "
 		     "map name pin_arr pinned %s", pin_obj(), prog, map);
-	CHECK(rc == 0, "bpftool prog load: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "bpftool prog load: exit %d:\n%s", rc, out);
 	if (bpftool_run(prog) || check_counter(map, 42))
 		return TAP_FAIL;
 	if (bpftool_run(prog) || check_counter(map, 43))
 		return TAP_FAIL;
 	/* A write from userspace is what the program reads next. */
-	CHECK_OK(put_counter(map, 1000));
+	ASSERT_OK(put_counter(map, 1000));
 	if (bpftool_run(prog) || check_counter(map, 1001))
 		return TAP_FAIL;
-	CHECK_OK(unlink(prog));
+	ASSERT_OK(unlink(prog));
 	return TAP_PASS;
 }
 
@@ -476,12 +476,12 @@ static int bpftool_prog_loadall_uses_pinned_map(void)
 	int rc;
 
 	NEED_BPFTOOL();
-	CHECK(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
 		      map) == 0, "pin");
-	CHECK_OK(put_counter(map, 7));
+	ASSERT_OK(put_counter(map, 7));
 	rc = run_cmd(out, sizeof(out), "bpftool prog loadall %s %s type xdp "
 		     "map name pin_arr pinned %s", pin_obj(), dir, map);
-	CHECK(rc == 0, "bpftool prog loadall: exit %d:\n%s", rc, out);
+	ASSERT(rc == 0, "bpftool prog loadall: exit %d:\n%s", rc, out);
 	snprintf(prog, sizeof(prog), "%s/pin_xdp", dir);
 	if (bpftool_run(prog) || check_counter(map, 8))
 		return TAP_FAIL;
@@ -501,27 +501,27 @@ static int libbpf_reuses_pinned_map(void)
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = sizeof(pkt));
 	int err, created;
 
-	CHECK(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
+	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
 		      map) == 0, "pin");
-	CHECK_OK(put_counter(map, 99));
+	ASSERT_OK(put_counter(map, 99));
 	skel = pin_xdp__open();
-	CHECK(skel, "pin_xdp__open: %s", tap_errname(errno));
+	ASSERT(skel, "pin_xdp__open: %s", tap_errname(errno));
 	err = bpf_map__set_pin_path(skel->maps.pin_arr, map);
-	CHECK(!err, "bpf_map__set_pin_path: %s", tap_errname(-err));
+	ASSERT(!err, "bpf_map__set_pin_path: %s", tap_errname(-err));
 	/* The pinned map is libbpf's to reuse: libextmap creates nothing. */
 	created = extmap_bpf_object_prepare(skel->obj, NULL);
-	CHECK(created == 0, "extmap_bpf_object_prepare: %d, want 0", created);
+	ASSERT(created == 0, "extmap_bpf_object_prepare: %d, want 0", created);
 	err = pin_xdp__load(skel);
-	CHECK(!err, "pin_xdp__load: %s", tap_errname(-err));
-	CHECK(bpf_map__is_pinned(skel->maps.pin_arr), "map not marked pinned");
+	ASSERT(!err, "pin_xdp__load: %s", tap_errname(-err));
+	ASSERT(bpf_map__is_pinned(skel->maps.pin_arr), "map not marked pinned");
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.pin_xdp), &o);
-	CHECK(!err, "test run: %s", tap_errname(errno));
-	CHECK(o.retval == XDP_PASS, "retval %u", o.retval);
+	ASSERT(!err, "test run: %s", tap_errname(errno));
+	ASSERT(o.retval == XDP_PASS, "retval %u", o.retval);
 	if (check_counter(map, 100))
 		return TAP_FAIL;
 	o.repeat = 5;
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.pin_xdp), &o);
-	CHECK(!err && o.retval == XDP_PASS, "test run: %d, retval %u", err, o.retval);
+	ASSERT(!err && o.retval == XDP_PASS, "test run: %d, retval %u", err, o.retval);
 	return check_counter(map, 105);
 }
 

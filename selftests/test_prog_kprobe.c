@@ -132,8 +132,8 @@ static int check_value(int fd, const void *key, __u64 counter, __u64 seen,
 	struct ext_val v;
 
 	memset(&v, 0xee, sizeof(v));
-	CHECK_OK(bpf_map_lookup_elem(fd, key, &v));
-	CHECK(v.counter == counter && v.seen == seen && v.marker == marker,
+	ASSERT_OK(bpf_map_lookup_elem(fd, key, &v));
+	ASSERT(v.counter == counter && v.seen == seen && v.marker == marker,
 	      "%s value {%llu, %llu, %#llx}, want {%llu, %llu, %#llx}", what,
 	      (unsigned long long)v.counter, (unsigned long long)v.seen,
 	      (unsigned long long)v.marker, (unsigned long long)counter,
@@ -145,11 +145,11 @@ static int fires_once_per_call(void)
 {
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 0, 0) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 0, 0) == 0, "populate");
 	f.skel->bss->hits = 0;
 	fire(5);
-	CHECK(f.skel->bss->hits == 5, "%u hits for 5 getpgid() calls", f.skel->bss->hits);
+	ASSERT(f.skel->bss->hits == 5, "%u hits for 5 getpgid() calls", f.skel->bss->hits);
 	return TAP_PASS;
 }
 
@@ -166,12 +166,12 @@ static int other_process_filtered_out(void)
 	__u32 ak = ARR_KEY;
 	__u64 hk = HASH_KEY;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 7, 8) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 7, 8) == 0, "populate");
 	f.skel->bss->add = 1;
 	f.skel->bss->hits = 0;
-	CHECK(run_child(child_getpgid, NULL) == 0, "child");
-	CHECK(f.skel->bss->hits == 0, "%u hits from another process", f.skel->bss->hits);
+	ASSERT(run_child(child_getpgid, NULL) == 0, "child");
+	ASSERT(f.skel->bss->hits == 0, "%u hits from another process", f.skel->bss->hits);
 	if (check_value(f.arr, &ak, 7, 0, 0, "array") ||
 	    check_value(f.hash, &hk, 8, 0, 0, "hash"))
 		return TAP_FAIL;
@@ -183,16 +183,16 @@ static int check_read_and_write(struct fixture *f)
 	__u32 ak = ARR_KEY;
 	__u64 hk = HASH_KEY;
 
-	CHECK(populate(f, 300, 400) == 0, "populate");
+	ASSERT(populate(f, 300, 400) == 0, "populate");
 	f->skel->bss->add = 2;
 	f->skel->bss->marker = 0x6b70726f6265ull;
 	f->skel->bss->hits = 0;
 	fire(1);
-	CHECK(f->skel->bss->hits == 1, "hits %u", f->skel->bss->hits);
-	CHECK(f->skel->bss->arr_found == 1 && f->skel->bss->hash_found == 1,
+	ASSERT(f->skel->bss->hits == 1, "hits %u", f->skel->bss->hits);
+	ASSERT(f->skel->bss->arr_found == 1 && f->skel->bss->hash_found == 1,
 	      "found: array %u, hash %u", f->skel->bss->arr_found,
 	      f->skel->bss->hash_found);
-	CHECK(f->skel->bss->arr_seen == 300 && f->skel->bss->hash_seen == 400,
+	ASSERT(f->skel->bss->arr_seen == 300 && f->skel->bss->hash_seen == 400,
 	      "program saw %llu and %llu", (unsigned long long)f->skel->bss->arr_seen,
 	      (unsigned long long)f->skel->bss->hash_seen);
 	if (check_value(f->arr, &ak, 302, 300, 0x6b70726f6265ull, "array") ||
@@ -200,8 +200,8 @@ static int check_read_and_write(struct fixture *f)
 		return TAP_FAIL;
 	/* And again: the program's writes persisted. */
 	fire(4);
-	CHECK(f->skel->bss->hits == 5, "hits %u", f->skel->bss->hits);
-	CHECK(f->skel->bss->arr_seen == 308 && f->skel->bss->hash_seen == 408,
+	ASSERT(f->skel->bss->hits == 5, "hits %u", f->skel->bss->hits);
+	ASSERT(f->skel->bss->arr_seen == 308 && f->skel->bss->hash_seen == 408,
 	      "program saw %llu and %llu", (unsigned long long)f->skel->bss->arr_seen,
 	      (unsigned long long)f->skel->bss->hash_seen);
 	if (check_value(f->arr, &ak, 310, 308, 0x6b70726f6265ull, "array") ||
@@ -214,7 +214,7 @@ static int reads_and_writes_values(void)
 {
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 
-	CHECK(setup_reuse(&f) == 0, "setup");
+	ASSERT(setup_reuse(&f) == 0, "setup");
 	return check_read_and_write(&f);
 }
 
@@ -225,14 +225,14 @@ static int userspace_update_seen_by_prog(void)
 	__u32 ak = ARR_KEY;
 	__u64 hk = HASH_KEY;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 1, 1) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 1, 1) == 0, "populate");
 	fire(1);
-	CHECK_OK(bpf_map_update_elem(f.arr, &ak, &v, BPF_EXIST));
+	ASSERT_OK(bpf_map_update_elem(f.arr, &ak, &v, BPF_EXIST));
 	v.counter = 9100;
-	CHECK_OK(bpf_map_update_elem(f.hash, &hk, &v, BPF_EXIST));
+	ASSERT_OK(bpf_map_update_elem(f.hash, &hk, &v, BPF_EXIST));
 	fire(1);
-	CHECK(f.skel->bss->arr_seen == 9000 && f.skel->bss->hash_seen == 9100,
+	ASSERT(f.skel->bss->arr_seen == 9000 && f.skel->bss->hash_seen == 9100,
 	      "program saw %llu and %llu", (unsigned long long)f.skel->bss->arr_seen,
 	      (unsigned long long)f.skel->bss->hash_seen);
 	return TAP_PASS;
@@ -244,23 +244,23 @@ static int missing_keys_give_null(void)
 	struct ext_val v;
 	__u64 hk = HASH_KEY + 1;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 1, 1) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 1, 1) == 0, "populate");
 	f.skel->bss->arr_key = EXT_ARR_ENTRIES;
 	f.skel->bss->hash_key = HASH_KEY + 1;
 	f.skel->bss->arr_found = 99;
 	f.skel->bss->hash_found = 99;
 	fire(1);
-	CHECK(f.skel->bss->hits == 1, "hits %u", f.skel->bss->hits);
-	CHECK(f.skel->bss->arr_found == 0, "out-of-range index gave a pointer");
-	CHECK(f.skel->bss->hash_found == 0, "absent hash key gave a pointer");
-	CHECK_ERRNO(bpf_map_lookup_elem(f.hash, &hk, &v), ENOENT);
+	ASSERT(f.skel->bss->hits == 1, "hits %u", f.skel->bss->hits);
+	ASSERT(f.skel->bss->arr_found == 0, "out-of-range index gave a pointer");
+	ASSERT(f.skel->bss->hash_found == 0, "absent hash key gave a pointer");
+	ASSERT_ERRNO(bpf_map_lookup_elem(f.hash, &hk, &v), ENOENT);
 	/* Deleted from userspace: gone for the program. */
 	hk = HASH_KEY;
-	CHECK_OK(bpf_map_delete_elem(f.hash, &hk));
+	ASSERT_OK(bpf_map_delete_elem(f.hash, &hk));
 	f.skel->bss->hash_key = HASH_KEY;
 	fire(1);
-	CHECK(f.skel->bss->hits == 2 && f.skel->bss->hash_found == 0,
+	ASSERT(f.skel->bss->hits == 2 && f.skel->bss->hash_found == 0,
 	      "deleted key found (hits %u)", f.skel->bss->hits);
 	return TAP_PASS;
 }
@@ -270,12 +270,12 @@ static int prepare_path(void)
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 	struct bpf_map_info info;
 
-	CHECK(setup_prepare(&f) == 0, "setup");
-	CHECK_OK(map_info(f.arr, &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_ARRAY && info.max_entries == EXT_ARR_ENTRIES,
+	ASSERT(setup_prepare(&f) == 0, "setup");
+	ASSERT_OK(map_info(f.arr, &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_ARRAY && info.max_entries == EXT_ARR_ENTRIES,
 	      "ext_arr: type %#x, max_entries %u", info.type, info.max_entries);
-	CHECK_OK(map_info(f.hash, &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_HASH && info.max_entries == EXT_HASH_ENTRIES,
+	ASSERT_OK(map_info(f.hash, &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_HASH && info.max_entries == EXT_HASH_ENTRIES,
 	      "ext_hash: type %#x, max_entries %u", info.type, info.max_entries);
 	return check_read_and_write(&f);
 }
@@ -286,13 +286,13 @@ static int detach_stops_updates(void)
 	__u32 ak = ARR_KEY;
 	__u64 hk = HASH_KEY;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 50, 60) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 50, 60) == 0, "populate");
 	f.skel->bss->add = 1;
 	fire(1);
 	kprobe_ext__detach(f.skel);
 	fire(3);
-	CHECK(f.skel->bss->hits == 1, "hits %u after detaching", f.skel->bss->hits);
+	ASSERT(f.skel->bss->hits == 1, "hits %u after detaching", f.skel->bss->hits);
 	if (check_value(f.arr, &ak, 51, 50, 0, "array") ||
 	    check_value(f.hash, &hk, 61, 60, 0, "hash"))
 		return TAP_FAIL;

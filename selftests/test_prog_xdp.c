@@ -173,15 +173,15 @@ static int reuse_fd_wires_our_maps(void)
 	struct ext_val v;
 	__u32 ak = 1;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK_OK(map_info(bpf_map__fd(f.skel->maps.ext_arr), &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_ARRAY, "ext_arr type %#x", info.type);
-	CHECK_OK(map_info(bpf_map__fd(f.skel->maps.ext_hash), &info));
-	CHECK(info.type == EXTMAP_MAP_TYPE_HASH, "ext_hash type %#x", info.type);
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT_OK(map_info(bpf_map__fd(f.skel->maps.ext_arr), &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_ARRAY, "ext_arr type %#x", info.type);
+	ASSERT_OK(map_info(bpf_map__fd(f.skel->maps.ext_hash), &info));
+	ASSERT(info.type == EXTMAP_MAP_TYPE_HASH, "ext_hash type %#x", info.type);
 	/* libbpf's fd is the map we created. */
-	CHECK_OK(put(f.arr, &ak, 4242, BPF_ANY));
-	CHECK_OK(get(bpf_map__fd(f.skel->maps.ext_arr), &ak, &v));
-	CHECK(v.counter == 4242, "counter %llu via libbpf's fd", (unsigned long long)v.counter);
+	ASSERT_OK(put(f.arr, &ak, 4242, BPF_ANY));
+	ASSERT_OK(get(bpf_map__fd(f.skel->maps.ext_arr), &ak, &v));
+	ASSERT(v.counter == 4242, "counter %llu via libbpf's fd", (unsigned long long)v.counter);
 	return TAP_PASS;
 }
 
@@ -190,16 +190,16 @@ static int prog_reads_userspace_values(void)
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 	__u32 ret;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 1000, 77) == 0, "populate");
-	CHECK(run_prog(&f, 1, &ret) == 0, "run");
-	CHECK(ret == XDP_PASS, "retval %u, want XDP_PASS", ret);
-	CHECK(f.skel->bss->runs == 1, "runs %u", f.skel->bss->runs);
-	CHECK(f.skel->bss->arr_found == 1, "array lookup gave NULL");
-	CHECK(f.skel->bss->hash_found == 1, "hash lookup gave NULL");
-	CHECK(f.skel->bss->arr_seen == 1000, "array value seen %llu",
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 1000, 77) == 0, "populate");
+	ASSERT(run_prog(&f, 1, &ret) == 0, "run");
+	ASSERT(ret == XDP_PASS, "retval %u, want XDP_PASS", ret);
+	ASSERT(f.skel->bss->runs == 1, "runs %u", f.skel->bss->runs);
+	ASSERT(f.skel->bss->arr_found == 1, "array lookup gave NULL");
+	ASSERT(f.skel->bss->hash_found == 1, "hash lookup gave NULL");
+	ASSERT(f.skel->bss->arr_seen == 1000, "array value seen %llu",
 	      (unsigned long long)f.skel->bss->arr_seen);
-	CHECK(f.skel->bss->hash_seen == 77, "hash value seen %llu",
+	ASSERT(f.skel->bss->hash_seen == 77, "hash value seen %llu",
 	      (unsigned long long)f.skel->bss->hash_seen);
 	return TAP_PASS;
 }
@@ -210,22 +210,22 @@ static int check_writes(struct fixture *f)
 	__u32 ak = ARR_KEY, ret;
 	__u64 hk = HASH_KEY;
 
-	CHECK(populate(f, 1000, 77) == 0, "populate");
+	ASSERT(populate(f, 1000, 77) == 0, "populate");
 	f->skel->bss->add = 5;
 	f->skel->bss->marker = 0xabcdef0123ull;
-	CHECK(run_prog(f, 1, &ret) == 0 && ret == XDP_PASS, "run: retval %u", ret);
-	CHECK_OK(get(f->arr, &ak, &v));
-	CHECK(v.counter == 1005 && v.seen == 1000 && v.marker == 0xabcdef0123ull,
+	ASSERT(run_prog(f, 1, &ret) == 0 && ret == XDP_PASS, "run: retval %u", ret);
+	ASSERT_OK(get(f->arr, &ak, &v));
+	ASSERT(v.counter == 1005 && v.seen == 1000 && v.marker == 0xabcdef0123ull,
 	      "array value {%llu, %llu, %#llx}", (unsigned long long)v.counter,
 	      (unsigned long long)v.seen, (unsigned long long)v.marker);
-	CHECK_OK(get(f->hash, &hk, &v));
-	CHECK(v.counter == 82 && v.seen == 77 && v.marker == 0xabcdef0123ull,
+	ASSERT_OK(get(f->hash, &hk, &v));
+	ASSERT(v.counter == 82 && v.seen == 77 && v.marker == 0xabcdef0123ull,
 	      "hash value {%llu, %llu, %#llx}", (unsigned long long)v.counter,
 	      (unsigned long long)v.seen, (unsigned long long)v.marker);
 	/* The other array elements are untouched. */
 	ak = ARR_KEY + 1;
-	CHECK_OK(get(f->arr, &ak, &v));
-	CHECK(v.counter == 0 && v.seen == 0 && v.marker == 0, "index %u changed", ak);
+	ASSERT_OK(get(f->arr, &ak, &v));
+	ASSERT(v.counter == 0 && v.seen == 0 && v.marker == 0, "index %u changed", ak);
 	return TAP_PASS;
 }
 
@@ -233,7 +233,7 @@ static int prog_writes_in_place(void)
 {
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 
-	CHECK(setup_reuse(&f) == 0, "setup");
+	ASSERT(setup_reuse(&f) == 0, "setup");
 	return check_writes(&f);
 }
 
@@ -245,24 +245,24 @@ static int writes_persist_across_runs(void)
 	__u64 hk = HASH_KEY;
 	int i;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 10, 20) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 10, 20) == 0, "populate");
 	f.skel->bss->add = 1;
 	for (i = 0; i < 3; i++) {
-		CHECK(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run %d", i);
-		CHECK(f.skel->bss->arr_seen == 10ull + i, "run %d saw %llu", i,
+		ASSERT(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run %d", i);
+		ASSERT(f.skel->bss->arr_seen == 10ull + i, "run %d saw %llu", i,
 		      (unsigned long long)f.skel->bss->arr_seen);
-		CHECK(f.skel->bss->hash_seen == 20ull + i, "run %d saw %llu", i,
+		ASSERT(f.skel->bss->hash_seen == 20ull + i, "run %d saw %llu", i,
 		      (unsigned long long)f.skel->bss->hash_seen);
 	}
 	/* One test run executing the program 10 times over. */
-	CHECK(run_prog(&f, 10, &ret) == 0 && ret == XDP_PASS, "repeat run");
-	CHECK(f.skel->bss->runs == 13, "runs %u", f.skel->bss->runs);
-	CHECK_OK(get(f.arr, &ak, &v));
-	CHECK(v.counter == 23 && v.seen == 22, "array {%llu, %llu}",
+	ASSERT(run_prog(&f, 10, &ret) == 0 && ret == XDP_PASS, "repeat run");
+	ASSERT(f.skel->bss->runs == 13, "runs %u", f.skel->bss->runs);
+	ASSERT_OK(get(f.arr, &ak, &v));
+	ASSERT(v.counter == 23 && v.seen == 22, "array {%llu, %llu}",
 	      (unsigned long long)v.counter, (unsigned long long)v.seen);
-	CHECK_OK(get(f.hash, &hk, &v));
-	CHECK(v.counter == 33 && v.seen == 32, "hash {%llu, %llu}",
+	ASSERT_OK(get(f.hash, &hk, &v));
+	ASSERT(v.counter == 33 && v.seen == 32, "hash {%llu, %llu}",
 	      (unsigned long long)v.counter, (unsigned long long)v.seen);
 	return TAP_PASS;
 }
@@ -273,14 +273,14 @@ static int userspace_update_seen_by_prog(void)
 	__u32 ak = ARR_KEY, ret;
 	__u64 hk = HASH_KEY;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 1, 2) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 1, 2) == 0, "populate");
 	f.skel->bss->add = 1;
-	CHECK(run_prog(&f, 1, &ret) == 0, "run");
-	CHECK_OK(put(f.arr, &ak, 500, BPF_EXIST));
-	CHECK_OK(put(f.hash, &hk, 600, BPF_EXIST));
-	CHECK(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run");
-	CHECK(f.skel->bss->arr_seen == 500 && f.skel->bss->hash_seen == 600,
+	ASSERT(run_prog(&f, 1, &ret) == 0, "run");
+	ASSERT_OK(put(f.arr, &ak, 500, BPF_EXIST));
+	ASSERT_OK(put(f.hash, &hk, 600, BPF_EXIST));
+	ASSERT(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run");
+	ASSERT(f.skel->bss->arr_seen == 500 && f.skel->bss->hash_seen == 600,
 	      "program saw %llu and %llu", (unsigned long long)f.skel->bss->arr_seen,
 	      (unsigned long long)f.skel->bss->hash_seen);
 	return TAP_PASS;
@@ -293,24 +293,24 @@ static int missing_hash_key_gives_null(void)
 	__u64 hk = HASH_KEY;
 	__u32 ret;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 1, 2) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 1, 2) == 0, "populate");
 	f.skel->bss->hash_key = HASH_KEY + 1;	/* never inserted */
 	f.skel->bss->add = 1;
-	CHECK(run_prog(&f, 1, &ret) == 0, "run");
-	CHECK(ret == XDP_DROP, "retval %u, want XDP_DROP", ret);
-	CHECK(f.skel->bss->hash_found == 0, "lookup of an absent key gave a pointer");
-	CHECK(f.skel->bss->arr_found == 1, "array lookup gave NULL");
+	ASSERT(run_prog(&f, 1, &ret) == 0, "run");
+	ASSERT(ret == XDP_DROP, "retval %u, want XDP_DROP", ret);
+	ASSERT(f.skel->bss->hash_found == 0, "lookup of an absent key gave a pointer");
+	ASSERT(f.skel->bss->arr_found == 1, "array lookup gave NULL");
 	/* Nothing was inserted by the lookup. */
 	hk = HASH_KEY + 1;
-	CHECK_ERRNO(get(f.hash, &hk, &v), ENOENT);
+	ASSERT_ERRNO(get(f.hash, &hk, &v), ENOENT);
 	/* A key deleted from userspace is gone for the program too. */
 	hk = HASH_KEY;
 	f.skel->bss->hash_key = HASH_KEY;
-	CHECK(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run: retval %u", ret);
-	CHECK_OK(bpf_map_delete_elem(f.hash, &hk));
-	CHECK(run_prog(&f, 1, &ret) == 0, "run");
-	CHECK(ret == XDP_DROP && f.skel->bss->hash_found == 0,
+	ASSERT(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run: retval %u", ret);
+	ASSERT_OK(bpf_map_delete_elem(f.hash, &hk));
+	ASSERT(run_prog(&f, 1, &ret) == 0, "run");
+	ASSERT(ret == XDP_DROP && f.skel->bss->hash_found == 0,
 	      "deleted key still found (retval %u)", ret);
 	return TAP_PASS;
 }
@@ -322,20 +322,20 @@ static int array_index_out_of_range_gives_null(void)
 	__u32 ret;
 	size_t i;
 
-	CHECK(setup_reuse(&f) == 0, "setup");
-	CHECK(populate(&f, 1, 2) == 0, "populate");
+	ASSERT(setup_reuse(&f) == 0, "setup");
+	ASSERT(populate(&f, 1, 2) == 0, "populate");
 	for (i = 0; i < TAP_ARRAY_SIZE(idx); i++) {
 		f.skel->bss->arr_key = idx[i];
 		f.skel->bss->arr_found = 99;
-		CHECK(run_prog(&f, 1, &ret) == 0, "run");
-		CHECK(ret == XDP_DROP, "index %u: retval %u", idx[i], ret);
-		CHECK(f.skel->bss->arr_found == 0, "index %u gave a pointer", idx[i]);
+		ASSERT(run_prog(&f, 1, &ret) == 0, "run");
+		ASSERT(ret == XDP_DROP, "index %u: retval %u", idx[i], ret);
+		ASSERT(f.skel->bss->arr_found == 0, "index %u gave a pointer", idx[i]);
 	}
 	/* Every in-range index gives a (zeroed) element. */
 	for (i = 0; i < EXT_ARR_ENTRIES; i++) {
 		f.skel->bss->arr_key = (__u32)i;
-		CHECK(run_prog(&f, 1, &ret) == 0, "run");
-		CHECK(f.skel->bss->arr_found == 1, "index %zu gave NULL", i);
+		ASSERT(run_prog(&f, 1, &ret) == 0, "run");
+		ASSERT(f.skel->bss->arr_found == 1, "index %zu gave NULL", i);
 	}
 	return TAP_PASS;
 }
@@ -390,20 +390,20 @@ static int array_lookup_inlined(void)
 	{
 		AUTO_FIXTURE f = { 0 };
 
-		CHECK_OK(setup_maps(&f, false));
-		CHECK_OK(xlated(f.skel->progs.xdp_arr_lookup, ext, &n_ext));
+		ASSERT_OK(setup_maps(&f, false));
+		ASSERT_OK(xlated(f.skel->progs.xdp_arr_lookup, ext, &n_ext));
 	}
 	{
 		AUTO_FIXTURE f = { 0 };
 
-		CHECK_OK(setup_maps(&f, true));
-		CHECK_OK(xlated(f.skel->progs.xdp_arr_lookup, kern, &n_kern));
+		ASSERT_OK(setup_maps(&f, true));
+		ASSERT_OK(xlated(f.skel->progs.xdp_arr_lookup, kern, &n_kern));
 	}
 	tap_diag("%u instructions with the extmap array, %u with ARRAY",
 		 n_ext, n_kern);
-	CHECK(!has_call(ext, n_ext), "the extmap array's lookup is a call");
-	CHECK(!has_call(kern, n_kern), "ARRAY's lookup is a call");
-	CHECK(n_ext == n_kern || n_ext == n_kern + 1,
+	ASSERT(!has_call(ext, n_ext), "the extmap array's lookup is a call");
+	ASSERT(!has_call(kern, n_kern), "ARRAY's lookup is a call");
+	ASSERT(n_ext == n_kern || n_ext == n_kern + 1,
 	      "%u instructions with the extmap array, %u with ARRAY",
 	      n_ext, n_kern);
 	return TAP_PASS;
@@ -413,14 +413,14 @@ static int check_prepared(int fd, __u32 type, __u32 ks, __u32 max, const char *n
 {
 	struct bpf_map_info info;
 
-	CHECK(fd >= 0, "%s has no fd", name);
-	CHECK_OK(map_info(fd, &info));
-	CHECK(info.type == type, "%s: type %#x, want %#x", name, info.type, type);
-	CHECK(info.key_size == ks, "%s: key_size %u", name, info.key_size);
-	CHECK(info.value_size == sizeof(struct ext_val), "%s: value_size %u", name,
+	ASSERT(fd >= 0, "%s has no fd", name);
+	ASSERT_OK(map_info(fd, &info));
+	ASSERT(info.type == type, "%s: type %#x, want %#x", name, info.type, type);
+	ASSERT(info.key_size == ks, "%s: key_size %u", name, info.key_size);
+	ASSERT(info.value_size == sizeof(struct ext_val), "%s: value_size %u", name,
 	      info.value_size);
-	CHECK(info.max_entries == max, "%s: max_entries %u", name, info.max_entries);
-	CHECK(!strcmp(info.name, name), "%s: named '%s'", name, info.name);
+	ASSERT(info.max_entries == max, "%s: max_entries %u", name, info.max_entries);
+	ASSERT(!strcmp(info.name, name), "%s: named '%s'", name, info.name);
 	return TAP_PASS;
 }
 
@@ -429,8 +429,8 @@ static int prepare_creates_declared_maps(void)
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 	int created = -1;
 
-	CHECK(setup_prepare(&f, &created) == 0, "setup");
-	CHECK(created == 2, "extmap_bpf_object_prepare created %d maps, want 2", created);
+	ASSERT(setup_prepare(&f, &created) == 0, "setup");
+	ASSERT(created == 2, "extmap_bpf_object_prepare created %d maps, want 2", created);
 	if (check_prepared(f.arr, EXTMAP_MAP_TYPE_ARRAY, 4, EXT_ARR_ENTRIES, "ext_arr") ||
 	    check_prepared(f.hash, EXTMAP_MAP_TYPE_HASH, 8, EXT_HASH_ENTRIES, "ext_hash"))
 		return TAP_FAIL;
@@ -442,7 +442,7 @@ static int prepare_maps_used_by_prog(void)
 	AUTO_FIXTURE f = { .arr = -1, .hash = -1 };
 	int created = -1;
 
-	CHECK(setup_prepare(&f, &created) == 0, "setup");
+	ASSERT(setup_prepare(&f, &created) == 0, "setup");
 	return check_writes(&f);
 }
 
@@ -456,25 +456,25 @@ static int prepare_skips_map_with_fd(void)
 	int created, err;
 
 	f.skel = xdp_ext__open();
-	CHECK(f.skel, "xdp_ext__open: %s", tap_errname(errno));
+	ASSERT(f.skel, "xdp_ext__open: %s", tap_errname(errno));
 	mine = extmap_create(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val),
 			     EXT_ARR_ENTRIES, &ao);
-	CHECK(mine >= 0, "extmap_create: %s", tap_errname(-mine));
+	ASSERT(mine >= 0, "extmap_create: %s", tap_errname(-mine));
 	err = bpf_map__reuse_fd(f.skel->maps.ext_arr, mine);
-	CHECK(!err, "bpf_map__reuse_fd: %s", tap_errname(-err));
+	ASSERT(!err, "bpf_map__reuse_fd: %s", tap_errname(-err));
 	created = extmap_bpf_object_prepare(f.skel->obj, NULL);
-	CHECK(created == 1, "extmap_bpf_object_prepare: %d, want 1 (hash only)", created);
+	ASSERT(created == 1, "extmap_bpf_object_prepare: %d, want 1 (hash only)", created);
 	err = xdp_ext__load(f.skel);
-	CHECK(!err, "load: %s", tap_errname(-err));
+	ASSERT(!err, "load: %s", tap_errname(-err));
 	f.hash = dup(bpf_map__fd(f.skel->maps.ext_hash));
 	f.arr = dup(mine);
-	CHECK(populate(&f, 31, 41) == 0, "populate");
+	ASSERT(populate(&f, 31, 41) == 0, "populate");
 	f.skel->bss->add = 1;
-	CHECK(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run: retval %u", ret);
-	CHECK(f.skel->bss->arr_seen == 31, "program read %llu from our array",
+	ASSERT(run_prog(&f, 1, &ret) == 0 && ret == XDP_PASS, "run: retval %u", ret);
+	ASSERT(f.skel->bss->arr_seen == 31, "program read %llu from our array",
 	      (unsigned long long)f.skel->bss->arr_seen);
-	CHECK_OK(get(mine, &ak, &v));
-	CHECK(v.counter == 32, "our array's counter %llu", (unsigned long long)v.counter);
+	ASSERT_OK(get(mine, &ak, &v));
+	ASSERT(v.counter == 32, "our array's counter %llu", (unsigned long long)v.counter);
 	return TAP_PASS;
 }
 
@@ -523,7 +523,7 @@ static int same_entry(int fd1, int fd2, const void *key, const char *what)
 	errno = 0;
 	r2 = bpf_map_lookup_elem(fd2, key, &b);
 	e2 = errno;
-	CHECK(r1 == r2 && (r1 == 0 || e1 == e2) && !memcmp(&a, &b, sizeof(a)),
+	ASSERT(r1 == r2 && (r1 == 0 || e1 == e2) && !memcmp(&a, &b, sizeof(a)),
 	      "%s: extmap %d/%s counter %llu, kernel %d/%s counter %llu", what,
 	      r1, tap_errname(e1), (unsigned long long)a.counter, r2,
 	      tap_errname(e2), (unsigned long long)b.counter);
@@ -558,19 +558,19 @@ static int prog_update_delete_like_kernel(void)
 	__u64 hk;
 	__u32 ak;
 
-	CHECK(setup_maps(&e, false) == 0, "setup with extmap maps");
-	CHECK(setup_maps(&k, true) == 0, "setup with kernel maps");
+	ASSERT(setup_maps(&e, false) == 0, "setup with extmap maps");
+	ASSERT(setup_maps(&k, true) == 0, "setup with kernel maps");
 	for (i = 0; i < TAP_ARRAY_SIZE(steps); i++) {
 		const struct modify_step *st = &steps[i];
 		long ea, eh, ka, kh;
 
-		CHECK(run_modify(&e, st, &ea, &eh) == 0, "run");
-		CHECK(run_modify(&k, st, &ka, &kh) == 0, "run");
-		CHECK(ea == ka && eh == kh,
+		ASSERT(run_modify(&e, st, &ea, &eh) == 0, "run");
+		ASSERT(run_modify(&k, st, &ka, &kh) == 0, "run");
+		ASSERT(ea == ka && eh == kh,
 		      "step %zu (op %u flags %#llx): extmap array %ld hash %ld, "
 		      "kernel array %ld hash %ld", i, st->op,
 		      (unsigned long long)st->flags, ea, eh, ka, kh);
-		CHECK(ka == st->arr_ret && kh == st->hash_ret,
+		ASSERT(ka == st->arr_ret && kh == st->hash_ret,
 		      "step %zu: kernel array %ld hash %ld, script expects %ld %ld",
 		      i, ka, kh, st->arr_ret, st->hash_ret);
 	}
@@ -587,15 +587,15 @@ static int prog_update_delete_like_kernel(void)
 		    bpf_map_update_elem(k.hash, &hk, &v, BPF_NOEXIST) == 0)
 			continue;
 		if (errno != EEXIST && errno != E2BIG)
-			CHECK(0, "filling: %s", tap_errname(errno));
+			ASSERT(0, "filling: %s", tap_errname(errno));
 	}
 	{
 		const struct modify_step full = { 1, BPF_ANY, 0, 5000, 11, 0, -E2BIG };
 		long ea, eh, ka, kh;
 
-		CHECK(run_modify(&e, &full, &ea, &eh) == 0, "run");
-		CHECK(run_modify(&k, &full, &ka, &kh) == 0, "run");
-		CHECK(ea == ka && eh == kh && kh == -E2BIG,
+		ASSERT(run_modify(&e, &full, &ea, &eh) == 0, "run");
+		ASSERT(run_modify(&k, &full, &ka, &kh) == 0, "run");
+		ASSERT(ea == ka && eh == kh && kh == -E2BIG,
 		      "full: extmap %ld %ld, kernel %ld %ld", ea, eh, ka, kh);
 	}
 	return TAP_PASS;
@@ -652,8 +652,8 @@ static int prog_access_refused_like_kernel(__u32 flags)
 	int e = load_with_array(EXTMAP_MAP_TYPE_ARRAY, flags);
 	int k = load_with_array(BPF_MAP_TYPE_ARRAY, flags);
 
-	CHECK(k == -EACCES, "kernel array: load gave %d, expected -EACCES", k);
-	CHECK(e == k, "extmap array: load gave %d (%s), kernel array %d", e,
+	ASSERT(k == -EACCES, "kernel array: load gave %d, expected -EACCES", k);
+	ASSERT(e == k, "extmap array: load gave %d (%s), kernel array %d", e,
 	      e ? tap_errname(-e) : "loaded", k);
 	return TAP_PASS;
 }

@@ -26,13 +26,13 @@ static int device_node(void)
 {
 	struct stat st;
 
-	CHECK_OK(stat(EXTMAP_DEV, &st));
-	CHECK(S_ISCHR(st.st_mode), "%s is not a character device (mode %#o)",
+	ASSERT_OK(stat(EXTMAP_DEV, &st));
+	ASSERT(S_ISCHR(st.st_mode), "%s is not a character device (mode %#o)",
 	      EXTMAP_DEV, st.st_mode);
-	CHECK(major(st.st_rdev) == MISC_MAJOR, "major %u, want %u (misc)",
+	ASSERT(major(st.st_rdev) == MISC_MAJOR, "major %u, want %u (misc)",
 	      major(st.st_rdev), MISC_MAJOR);
-	CHECK((st.st_mode & 07777) == 0600, "mode %#o, want 0600", st.st_mode & 07777);
-	CHECK(st.st_uid == 0, "owner uid %u, want 0", st.st_uid);
+	ASSERT((st.st_mode & 07777) == 0600, "mode %#o, want 0600", st.st_mode & 07777);
+	ASSERT(st.st_uid == 0, "owner uid %u, want 0", st.st_uid);
 	tap_diag("%s: char %u:%u mode %#o uid %u gid %u", EXTMAP_DEV,
 		 major(st.st_rdev), minor(st.st_rdev), st.st_mode & 07777,
 		 st.st_uid, st.st_gid);
@@ -126,7 +126,7 @@ static int no_capabilities_eperm(void)
 {
 	int r = run_child(no_caps, NULL);
 
-	CHECK(r == 0, "child exited %d", r);
+	ASSERT(r == 0, "child exited %d", r);
 	return TAP_PASS;
 }
 
@@ -134,7 +134,7 @@ static int other_capabilities_eperm(void)
 {
 	int r = run_child(all_but_bpf_and_sys_admin, NULL);
 
-	CHECK(r == 0, "child exited %d", r);
+	ASSERT(r == 0, "child exited %d", r);
 	return TAP_PASS;
 }
 
@@ -142,7 +142,7 @@ static int cap_bpf_alone_creates(void)
 {
 	int r = run_child(only_cap_bpf, NULL);
 
-	CHECK(r == 0, "child exited %d", r);
+	ASSERT(r == 0, "child exited %d", r);
 	return TAP_PASS;
 }
 
@@ -150,7 +150,7 @@ static int cap_sys_admin_alone_creates(void)
 {
 	int r = run_child(only_cap_sys_admin, NULL);
 
-	CHECK(r == 0, "child exited %d", r);
+	ASSERT(r == 0, "child exited %d", r);
 	return TAP_PASS;
 }
 
@@ -184,7 +184,7 @@ static int nobody_cannot_open(void)
 {
 	int r = run_child(as_nobody, NULL);
 
-	CHECK(r == 0, "child exited %d", r);
+	ASSERT(r == 0, "child exited %d", r);
 	return TAP_PASS;
 }
 

@@ -134,8 +134,9 @@ static __always_inline void st_result(struct st_stats *st, long r64, int want,
 
 /*
  * In NMI (M_KNMI): array updates work as anywhere; a hash update gets EBUSY
- * only inside an update of the map on the same CPU (Documentation/maps/
- * hash.md), so EBUSY with in_update[cpu] zero is counted in busy_alone;
+ * inside an update of the map on the same CPU, or when another CPU holds
+ * the lock it needs (Documentation/maps/hash.md): EBUSY with in_update[cpu]
+ * zero, the second kind, is counted in busy_alone, for the diagnostics;
  * lpm refuses every update and delete from NMI with EBUSY
  * (Documentation/maps/lpm.md), which is then the one expected result.
  */

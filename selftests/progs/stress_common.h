@@ -49,7 +49,7 @@ struct st_nmi_stats {
 	__u64 fired;		/* times the program ran */
 	__u64 in_nmi;		/* ... with the tracepoint's in_nmi == 1 */
 	__u64 wrong_cpu;	/* ... with its cpu not the program's */
-	__u64 busy_alone;	/* hash EBUSY with no update of ours under it */
+	__u64 busy_alone;	/* hash EBUSY, this CPU not in an update */
 };
 
 /* What the tracepoint passes (selftests/kmod/extmap_test_trace.h). */
