@@ -181,7 +181,7 @@ doc-check:
 # modules of that tree).  Everything runs several times slower under KASAN,
 # lockdep and kmemleak, so the VM and each test get more time.
 DEBUG_VM_TIMEOUT   ?= 5400
-DEBUG_TEST_TIMEOUT ?= 1200
+DEBUG_TEST_TIMEOUT ?= 1800
 check-debug: lib extmapctl examples selftests
 	@set -e; kdir=$$($(SRCTREE)/scripts/build-debug-kernel); \
 	$(SRCTREE)/scripts/build-module $$kdir; \
