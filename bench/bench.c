@@ -249,14 +249,27 @@ static int create(const struct workload *w, const struct impl *impl, __u32 n,
 	return fd < 0 ? -errno : fd;
 }
 
+/* Load @fd with @ks's keys from @from on, one by one; exits on failure. */
+static void load_elems(int fd, const struct impl *impl,
+		       const struct keyset *ks, __u32 from)
+{
+	__u64 value = 1;
+	__u32 i;
+
+	for (i = from; i < ks->n_insert; i++) {
+		if (bpf_map_update_elem(fd, &ks->insert[i], &value, BPF_ANY)) {
+			fprintf(stderr, "load %s: %s\n", impl->name, strerror(errno));
+			exit(1);
+		}
+	}
+}
+
 /* Create a map and load it with @ks; exits on failure. */
 static int create_loaded(const struct workload *w, const struct impl *impl,
 			 const struct keyset *ks, __u32 n, const char *name,
 			 double *ns_per_elem)
 {
-	__u64 value = 1;
 	double t0;
-	__u32 i;
 	int fd;
 
 	fd = create(w, impl, n, name);
@@ -265,12 +278,7 @@ static int create_loaded(const struct workload *w, const struct impl *impl,
 		exit(1);
 	}
 	t0 = now_ns();
-	for (i = 0; i < ks->n_insert; i++) {
-		if (bpf_map_update_elem(fd, &ks->insert[i], &value, BPF_ANY)) {
-			fprintf(stderr, "load %s: %s\n", impl->name, strerror(errno));
-			exit(1);
-		}
-	}
+	load_elems(fd, impl, ks, 0);
 	if (ns_per_elem)
 		*ns_per_elem = (now_ns() - t0) / ks->n_insert;
 	return fd;
@@ -522,17 +530,7 @@ static void load_batch(int fd, const struct workload *w,
 			exit(1);
 		}
 	}
-	if (i < ks->n_insert) {
-		__u64 value = 1;
-
-		for (; i < ks->n_insert; i++)
-			if (bpf_map_update_elem(fd, &ks->insert[i], &value,
-						BPF_ANY)) {
-				fprintf(stderr, "load %s: %s\n", impl->name,
-					strerror(errno));
-				exit(1);
-			}
-	}
+	load_elems(fd, impl, ks, i);
 }
 
 struct free_run {
