@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <linux/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "libextmap.h"
@@ -121,6 +122,12 @@ int extmap_create(__u32 type, __u32 key_size, __u32 value_size,
 	if (attr.map_flags & BPF_F_NUMA_NODE)
 		attr.numa_node = OPTS_GET(opts, extmap_create_opts, numa_node, 0);
 	attr.map_extra = OPTS_GET(opts, extmap_create_opts, map_extra, 0);
+	attr.btf_key_type_id = OPTS_GET(opts, extmap_create_opts,
+					btf_key_type_id, 0);
+	attr.btf_value_type_id = OPTS_GET(opts, extmap_create_opts,
+					  btf_value_type_id, 0);
+	if (attr.btf_key_type_id || attr.btf_value_type_id)
+		attr.btf_fd = OPTS_GET(opts, extmap_create_opts, btf_fd, -1);
 	err = copy_map_name(attr.name,
 			    OPTS_GET(opts, extmap_create_opts, name, NULL));
 	if (err)
@@ -248,7 +255,39 @@ static bool map_needs_extmap(const struct bpf_map *map)
 	return !pin || access(pin, F_OK) != 0;
 }
 
-static int create_for_map(struct bpf_map *map, const char *dev_path)
+/*
+ * The object's BTF in the kernel, for the maps declared with key and value
+ * types.  libbpf loads the object's BTF itself later, after sanitizing it
+ * for the kernel, and refuses a BTF that already has an fd: so the maps get
+ * a copy of their own, with the same type ids.  Returns an fd or -errno.
+ */
+static int object_btf_fd(const struct bpf_object *obj, struct btf **copy)
+{
+	const void *raw;
+	__u32 size;
+	int err;
+
+	if (*copy)
+		return btf__fd(*copy);
+	if (!bpf_object__btf(obj))
+		return -ENOENT;
+	raw = btf__raw_data(bpf_object__btf(obj), &size);
+	if (!raw)
+		return -errno;
+	*copy = btf__new(raw, size);
+	if (!*copy)
+		return -errno;
+	err = btf__load_into_kernel(*copy);
+	if (err) {
+		btf__free(*copy);
+		*copy = NULL;
+		return err;
+	}
+	return btf__fd(*copy);
+}
+
+static int create_for_map(const struct bpf_object *obj, struct bpf_map *map,
+			  const char *dev_path, struct btf **btf)
 {
 	LIBEXTMAP_OPTS(extmap_create_opts, opts);
 	const char *src = bpf_map__name(map);
@@ -266,6 +305,13 @@ static int create_for_map(struct bpf_map *map, const char *dev_path)
 	opts.numa_node = bpf_map__numa_node(map);
 	opts.map_extra = bpf_map__map_extra(map);
 	opts.dev_path = dev_path;
+	opts.btf_key_type_id = bpf_map__btf_key_type_id(map);
+	opts.btf_value_type_id = bpf_map__btf_value_type_id(map);
+	if (opts.btf_key_type_id || opts.btf_value_type_id) {
+		opts.btf_fd = object_btf_fd(obj, btf);
+		if (opts.btf_fd < 0)
+			return opts.btf_fd;
+	}
 
 	fd = extmap_create(bpf_map__type(map), bpf_map__key_size(map),
 			   bpf_map__value_size(map), bpf_map__max_entries(map),
@@ -281,9 +327,10 @@ static int create_for_map(struct bpf_map *map, const char *dev_path)
 int extmap_bpf_object_prepare(struct bpf_object *obj,
 			      const struct extmap_object_opts *opts)
 {
+	struct btf *btf = NULL;
 	const char *dev_path;
 	struct bpf_map *map;
-	int created = 0, err;
+	int created = 0, err = 0;
 
 	if (!obj || !OPTS_VALID(opts, extmap_object_opts))
 		return -EINVAL;
@@ -292,10 +339,12 @@ int extmap_bpf_object_prepare(struct bpf_object *obj,
 	bpf_object__for_each_map(map, obj) {
 		if (!map_needs_extmap(map))
 			continue;
-		err = create_for_map(map, dev_path);
+		err = create_for_map(obj, map, dev_path, &btf);
 		if (err)
-			return err;
+			break;
 		created++;
 	}
-	return created;
+	/* The maps hold the kernel's BTF object: ours is not needed. */
+	btf__free(btf);
+	return err ? err : created;
 }

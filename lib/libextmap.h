@@ -40,9 +40,17 @@ struct extmap_create_opts {
 	__u32 numa_node;	/* used only with BPF_F_NUMA_NODE */
 	const char *dev_path;	/* default EXTMAP_DEFAULT_DEV */
 	__u64 map_extra;	/* type-specific, 0 for types without one */
+	/*
+	 * BTF of keys and values, as for bpf_map_create(): a BTF object fd
+	 * and the type ids in it (0 for none); special fields of the value
+	 * (a struct bpf_spin_lock) need the value's.
+	 */
+	int btf_fd;
+	__u32 btf_key_type_id;
+	__u32 btf_value_type_id;
 	size_t:0;
 };
-#define extmap_create_opts__last_field map_extra
+#define extmap_create_opts__last_field btf_value_type_id
 
 /*
  * Create a map of extmap type @type.  Returns a new BPF map fd (O_CLOEXEC),
@@ -95,8 +103,10 @@ struct extmap_object_opts {
 /*
  * Call between bpf_object__open*() (or a skeleton's __open()) and
  * bpf_object__load(): creates every map of @obj whose type is an extmap id,
- * with the key size, value size, max entries, flags, NUMA node, map_extra
- * and name (cut to 15 characters) the object declares, and hands it to
+ * with the key size, value size, max entries, flags, NUMA node, map_extra,
+ * name (cut to 15 characters) and, for maps declared with __type(key, ...)
+ * and __type(value, ...), the key and value BTF types (in a copy of the
+ * object's BTF loaded for the maps) the object declares, and hands it to
  * libbpf with bpf_map__reuse_fd().  Maps already given an fd and maps with
  * autocreate off are skipped.  A map with a pin path (LIBBPF_PIN_BY_NAME or
  * bpf_map__set_pin_path()) where a pin exists is left to libbpf, which
@@ -113,13 +123,11 @@ struct extmap_object_opts {
  * - bpf_map__reuse_fd() replaces the map's definition with what the kernel
  *   reports for the fd: bpf_map__type() stays the extmap id, the name is
  *   the kernel's (the full name is kept if it was only cut to 15
- *   characters), and the map loses its BTF key/value type ids.
+ *   characters), and the BTF key/value type ids are the map's.
  * - So resize or re-flag maps before this call.  Afterwards
  *   bpf_map__set_map_flags() and bpf_map__set_type() fail with -EBUSY, and
  *   bpf_map__set_max_entries() succeeds but only changes what libbpf
  *   reports, not the map.
- * - extmap maps have no map id (bpf_map_info.id is 0); libbpf does not
- *   need one to load programs that use them.
  */
 int extmap_bpf_object_prepare(struct bpf_object *obj,
 			      const struct extmap_object_opts *opts);

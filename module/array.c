@@ -17,7 +17,7 @@
 #include "types.h"
 
 struct ext_array {
-	struct bpf_map map;
+	struct extmap_map em;
 	u32 elem_size;		/* value_size rounded up to 8 */
 	/*
 	 * Slots are allocated for the next power of two of max_entries, and
@@ -29,9 +29,9 @@ struct ext_array {
 	char values[] __aligned(8);
 };
 
-static struct ext_array *ext_array(struct bpf_map *map)
+static struct ext_array *ext_array(const struct bpf_map *map)
 {
-	return container_of(map, struct ext_array, map);
+	return container_of(extmap_map(map), struct ext_array, em);
 }
 
 static u64 ext_array_map_size(u32 value_size, u32 max_entries)
@@ -55,7 +55,7 @@ static int ext_array_map_alloc_check(union bpf_attr *attr)
 	return 0;
 }
 
-static struct bpf_map *ext_array_map_alloc(union bpf_attr *attr)
+static struct extmap_map *ext_array_alloc(union bpf_attr *attr)
 {
 	u64 size = ext_array_map_size(attr->value_size, attr->max_entries);
 	struct ext_array *array;
@@ -65,12 +65,12 @@ static struct bpf_map *ext_array_map_alloc(union bpf_attr *attr)
 		return ERR_PTR(-ENOMEM);
 	array->elem_size = round_up(attr->value_size, 8);
 	array->index_mask = roundup_pow_of_two(attr->max_entries) - 1;
-	return &array->map;
+	return &array->em;
 }
 
-static void ext_array_map_free(struct bpf_map *map)
+static void ext_array_free(struct extmap_map *em)
 {
-	kvfree(ext_array(map));
+	kvfree(container_of(em, struct ext_array, em));
 }
 
 static void *ext_array_map_lookup_elem(struct bpf_map *map, void *key)
@@ -86,16 +86,21 @@ static void *ext_array_map_lookup_elem(struct bpf_map *map, void *key)
 /*
  * The lookup above, in BPF instructions, patched into the program in place
  * of the helper call.  In: r1 = map, r2 = key; out: r0 = value or NULL.
- * max_entries fits the signed 32-bit immediate because ext_array_map_size()
- * keeps the map below EXTMAP_MAX_AREA_SIZE.
+ * The values' address goes into the program as a constant: the program
+ * holds the map, which holds the array.  max_entries fits the signed
+ * 32-bit immediate because ext_array_map_size() keeps the map below
+ * EXTMAP_MAX_AREA_SIZE.
  */
 static int ext_array_map_gen_lookup(struct bpf_map *map, struct bpf_insn *insn_buf)
 {
 	struct ext_array *array = ext_array(map);
 	struct bpf_insn *insn = insn_buf;
+	struct bpf_insn values[2] = {
+		BPF_LD_IMM64(BPF_REG_1, (unsigned long)array->values),
+	};
 
-	*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1,
-				offsetof(struct ext_array, values));
+	*insn++ = values[0];
+	*insn++ = values[1];
 	*insn++ = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
 	*insn++ = BPF_JMP_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 4);
 	*insn++ = BPF_ALU32_IMM(BPF_AND, BPF_REG_0, array->index_mask);
@@ -117,16 +122,16 @@ static extmap_ret_t ext_array_map_update_elem(struct bpf_map *map,
 {
 	u32 index = *(u32 *)key;
 
-	if (unlikely((flags & ~BPF_F_LOCK) > BPF_EXIST))
-		return -EINVAL;
+	int err = extmap_check_update_flags(map, flags);
+
+	if (unlikely(err))
+		return err;
 	if (unlikely(index >= map->max_entries))
 		return -E2BIG;
 	if (unlikely(flags & BPF_NOEXIST))
 		return -EEXIST;
-	/* Values carry no bpf_spin_lock: extmap maps have no BTF. */
-	if (unlikely(flags & BPF_F_LOCK))
-		return -EINVAL;
-	memcpy(ext_array_map_lookup_elem(map, key), value, map->value_size);
+	extmap_value_copy(map, ext_array_map_lookup_elem(map, key), value,
+			  flags);
 	return 0;
 }
 
@@ -161,8 +166,6 @@ static u64 ext_array_map_mem_usage(const struct bpf_map *map)
 
 static const struct bpf_map_ops ext_array_map_ops = {
 	.map_alloc_check = ext_array_map_alloc_check,
-	.map_alloc = ext_array_map_alloc,
-	.map_free = ext_array_map_free,
 	.map_lookup_elem = ext_array_map_lookup_elem,
 	.map_gen_lookup = ext_array_map_gen_lookup,
 	.map_update_elem = ext_array_map_update_elem,
@@ -177,5 +180,8 @@ struct extmap_type extmap_array_type = {
 	.name = "array",
 	.id = EXTMAP_MAP_TYPE_ARRAY,
 	.ops = &ext_array_map_ops,
+	.alloc = ext_array_alloc,
+	.free = ext_array_free,
+	.btf_fields = EXTMAP_FIELD_SPIN_LOCK,
 	.owner = THIS_MODULE,
 };

@@ -42,18 +42,53 @@ static inline bool extmap_has_mem_usage(const struct bpf_map_ops *ops)
 }
 
 /*
- * Before 6.2 the offsets of a bpf_spin_lock and a bpf_timer in the value
- * were fields of struct bpf_map, valid when >= 0.  A zeroed map would claim
- * a spin lock at offset 0: the verifier would then demand bpf_spin_lock()
- * discipline and bpf(2) would skip copying those bytes.  Since 6.2 a NULL
- * map->record means "no special fields".
+ * The special fields of a map's values, as EXTMAP_FIELD_* bits, plus
+ * EXTMAP_FIELD_UNKNOWN for any the core does not know.  Before 6.2 the
+ * kernel kept them as offsets in struct bpf_map (valid when >= 0) and a
+ * table of kptrs; since, in map->record, NULL or an error when there are
+ * none.
  */
-static inline void extmap_compat_map_init(struct bpf_map *map)
+#define EXTMAP_FIELD_UNKNOWN	(1U << 31)
+
+static inline u32 extmap_map_btf_fields(const struct bpf_map *map)
+{
+	u32 fields = 0;
+
+#ifdef EXTMAP_HAVE_SPIN_LOCK_OFF
+	if (map->spin_lock_off >= 0)
+		fields |= EXTMAP_FIELD_SPIN_LOCK;
+	if (map->timer_off >= 0 || map->kptr_off_tab)
+		fields |= EXTMAP_FIELD_UNKNOWN;
+#else
+	if (IS_ERR_OR_NULL(map->record))
+		return 0;
+	if (map->record->field_mask & BPF_SPIN_LOCK)
+		fields |= EXTMAP_FIELD_SPIN_LOCK;
+	if (map->record->field_mask & ~BPF_SPIN_LOCK)
+		fields |= EXTMAP_FIELD_UNKNOWN;
+#endif
+	return fields;
+}
+
+/* Where a value's struct bpf_spin_lock is; the map must have one. */
+static inline u32 extmap_spin_lock_off(const struct bpf_map *map)
 {
 #ifdef EXTMAP_HAVE_SPIN_LOCK_OFF
-	map->spin_lock_off = -EINVAL;
-	map->timer_off = -EINVAL;
+	return map->spin_lock_off;
+#else
+	return map->record->spin_lock_off;
 #endif
 }
+
+/*
+ * The kernel function whose entry the core probes to make a new map the
+ * type's (core.c): called by map_create() once the map is complete, before
+ * it gets an id or an fd.  Renamed in 6.9, when BPF tokens came.
+ */
+#ifdef EXTMAP_HAVE_SECURITY_BPF_MAP_CREATE
+#define EXTMAP_CLAIM_SYMBOL	"security_bpf_map_create"
+#else
+#define EXTMAP_CLAIM_SYMBOL	"security_bpf_map_alloc"
+#endif
 
 #endif /* _EXTMAP_COMPAT_H */

@@ -54,7 +54,6 @@ struct ext_hash_bucket {
 };
 
 struct ext_hash {
-	struct bpf_map map;
 	struct ext_hash_bucket *buckets;
 	void *elems;
 	struct ext_hash_elem *free_list;
@@ -63,14 +62,16 @@ struct ext_hash {
 	u32 n_buckets;			/* a power of two */
 	u32 elem_size;
 	u32 hashrnd;
+	u32 key_size;
 	struct extmap_busy busy;
 	/* Distinct per map: a program may nest one map's update in another. */
 	struct lock_class_key lockdep_key;
+	struct extmap_map em;
 };
 
-static struct ext_hash *ext_hash(struct bpf_map *map)
+static struct ext_hash *ext_hash(const struct bpf_map *map)
 {
-	return container_of(map, struct ext_hash, map);
+	return container_of(extmap_map(map), struct ext_hash, em);
 }
 
 static u64 ext_hash_elem_size(u32 key_size, u32 value_size)
@@ -92,7 +93,7 @@ static u64 ext_hash_pool_size(u32 max_entries)
 static void *ext_hash_elem_value(const struct ext_hash *h,
 				 struct ext_hash_elem *e)
 {
-	return e->key + round_up(h->map.key_size, 8);
+	return e->key + round_up(h->key_size, 8);
 }
 
 /*
@@ -104,9 +105,9 @@ static __always_inline u32 ext_hash_key(const struct ext_hash *h,
 					const void *key)
 {
 	/* jhash2() takes whole words, and half the instructions. */
-	if (likely(h->map.key_size % 4 == 0))
-		return jhash2(key, h->map.key_size / 4, h->hashrnd);
-	return jhash(key, h->map.key_size, h->hashrnd);
+	if (likely(h->key_size % 4 == 0))
+		return jhash2(key, h->key_size / 4, h->hashrnd);
+	return jhash(key, h->key_size, h->hashrnd);
 }
 
 static struct ext_hash_bucket *ext_hash_bucket(struct ext_hash *h, u32 hash)
@@ -123,7 +124,7 @@ static __always_inline struct ext_hash_elem *ext_hash_find(struct ext_hash *h,
 
 again:
 	hlist_nulls_for_each_entry_rcu(e, n, &h->buckets[index].head, node)
-		if (e->hash == hash && !memcmp(e->key, key, h->map.key_size))
+		if (e->hash == hash && !memcmp(e->key, key, h->key_size))
 			return e;
 	/* The walk ended in another bucket: an element was recycled. */
 	if (unlikely(get_nulls_value(n) != index))
@@ -182,9 +183,9 @@ static int ext_hash_map_alloc_check(union bpf_attr *attr)
 	return 0;
 }
 
-static void ext_hash_map_free(struct bpf_map *map)
+static void ext_hash_free(struct extmap_map *em)
 {
-	struct ext_hash *h = ext_hash(map);
+	struct ext_hash *h = container_of(em, struct ext_hash, em);
 
 	extmap_busy_free(&h->busy);
 	kvfree(h->elems);
@@ -220,7 +221,7 @@ static void ext_hash_init_free_list(struct ext_hash *h, u64 n)
 	}
 }
 
-static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
+static struct extmap_map *ext_hash_alloc(union bpf_attr *attr)
 {
 	int numa_node = bpf_map_attr_numa_node(attr);
 	u64 pool = ext_hash_pool_size(attr->max_entries);
@@ -232,6 +233,7 @@ static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
 	lockdep_register_key(&h->lockdep_key);
 
 	h->n_buckets = roundup_pow_of_two(attr->max_entries);
+	h->key_size = attr->key_size;
 	h->elem_size = ext_hash_elem_size(attr->key_size, attr->value_size);
 	if (!(attr->map_flags & BPF_F_ZERO_SEED))
 		h->hashrnd = get_random_u32();
@@ -239,12 +241,12 @@ static struct bpf_map *ext_hash_map_alloc(union bpf_attr *attr)
 				       numa_node);
 	h->elems = extmap_area_alloc(pool * h->elem_size, numa_node);
 	if (!h->buckets || !h->elems || extmap_busy_init(&h->busy)) {
-		ext_hash_map_free(&h->map);
+		ext_hash_free(&h->em);
 		return ERR_PTR(-ENOMEM);
 	}
 	ext_hash_init_buckets(h);
 	ext_hash_init_free_list(h, pool);
-	return &h->map;
+	return &h->em;
 }
 
 static void *ext_hash_map_lookup_elem(struct bpf_map *map, void *key)
@@ -267,11 +269,9 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 	int err = 0;
 	u32 hash;
 
-	if (unlikely((flags & ~BPF_F_LOCK) > BPF_EXIST))
-		return -EINVAL;
-	/* Values carry no bpf_spin_lock: extmap maps have no BTF. */
-	if (unlikely(flags & BPF_F_LOCK))
-		return -EINVAL;
+	err = extmap_check_update_flags(map, flags);
+	if (unlikely(err))
+		return err;
 
 	hash = ext_hash_key(h, key);
 	b = ext_hash_bucket(h, hash);
@@ -283,12 +283,22 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 	}
 
 	old = ext_hash_find(h, key, hash);
-	if (old && flags == BPF_NOEXIST) {
+	if (old && (flags & ~BPF_F_LOCK) == BPF_NOEXIST) {
 		err = -EEXIST;
 		goto unlock;
 	}
-	if (!old && flags == BPF_EXIST) {
+	if (!old && (flags & ~BPF_F_LOCK) == BPF_EXIST) {
 		err = -ENOENT;
+		goto unlock;
+	}
+	/*
+	 * As BPF_MAP_TYPE_HASH does: a locked update of a key that is there
+	 * writes its value in place, under the value's lock, for programs
+	 * that hold that lock to see the whole of it or none.
+	 */
+	if (old && (flags & BPF_F_LOCK)) {
+		extmap_value_copy(map, ext_hash_elem_value(h, old), value,
+				  flags);
 		goto unlock;
 	}
 	/* The last check that can fail: nothing is undone after it. */
@@ -306,7 +316,8 @@ static extmap_ret_t ext_hash_map_update_elem(struct bpf_map *map,
 	new = ext_hash_pop_free(h);
 	new->hash = hash;
 	memcpy(new->key, key, map->key_size);
-	memcpy(ext_hash_elem_value(h, new), value, map->value_size);
+	extmap_value_init(map, ext_hash_elem_value(h, new));
+	extmap_value_copy(map, ext_hash_elem_value(h, new), value, 0);
 	hlist_nulls_add_head_rcu(&new->node, &b->head);
 	if (old) {
 		hlist_nulls_del_rcu(&old->node);
@@ -403,7 +414,7 @@ static int ext_hash_map_get_next_key(struct bpf_map *map, void *key,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 {
-	const struct ext_hash *h = container_of(map, struct ext_hash, map);
+	const struct ext_hash *h = ext_hash(map);
 
 	return sizeof(*h) + (u64)h->n_buckets * sizeof(*h->buckets) +
 	       ext_hash_pool_size(map->max_entries) * h->elem_size +
@@ -413,8 +424,6 @@ static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 
 static const struct bpf_map_ops ext_hash_map_ops = {
 	.map_alloc_check = ext_hash_map_alloc_check,
-	.map_alloc = ext_hash_map_alloc,
-	.map_free = ext_hash_map_free,
 	.map_lookup_elem = ext_hash_map_lookup_elem,
 	.map_update_elem = ext_hash_map_update_elem,
 	.map_delete_elem = ext_hash_map_delete_elem,
@@ -428,6 +437,9 @@ struct extmap_type extmap_hash_type = {
 	.name = "hash",
 	.id = EXTMAP_MAP_TYPE_HASH,
 	.ops = &ext_hash_map_ops,
+	.alloc = ext_hash_alloc,
+	.free = ext_hash_free,
 	.map_flags = BPF_F_ZERO_SEED,
+	.btf_fields = EXTMAP_FIELD_SPIN_LOCK,
 	.owner = THIS_MODULE,
 };

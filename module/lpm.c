@@ -154,7 +154,6 @@ static struct kmem_cache *ext_lpm_node_cache;
 static bool ext_lpm_packed_tails __ro_after_init;
 
 struct ext_lpm {
-	struct bpf_map map;
 	unsigned long *direct;		/* 1 << direct_bits slots */
 	u32 seq;			/* see ext_lpm_seq_bump() */
 	struct ext_lpm_elem __rcu **buckets;
@@ -175,14 +174,16 @@ struct ext_lpm {
 	u32 count;			/* prefixes in the map */
 	u32 n_nodes;
 	u32 n_wide;			/* wide nodes */
+	int numa_node;
 	u32 len_count[LPM_MAX_PREFIXLEN + 1];	/* prefixes per length */
 	/* Distinct per map: a program may nest one map's update in another. */
 	struct lock_class_key lockdep_key;
+	struct extmap_map em;
 };
 
 static struct ext_lpm *ext_lpm(const struct bpf_map *map)
 {
-	return container_of(map, struct ext_lpm, map);
+	return container_of(extmap_map(map), struct ext_lpm, em);
 }
 
 static bool ext_lpm_is_node(unsigned long slot)
@@ -667,7 +668,7 @@ static void ext_lpm_spares_fill(struct ext_lpm *t, gfp_t gfp)
 		return;
 	memcg = set_active_memcg(t->memcg);
 	while (atomic_read(&t->n_spare) < t->max_new) {
-		n = kmem_cache_alloc_node(ext_lpm_node_cache, gfp, t->map.numa_node);
+		n = kmem_cache_alloc_node(ext_lpm_node_cache, gfp, t->numa_node);
 		if (!n)
 			break;
 		llist_add(&n->spare, &t->spares);
@@ -1120,9 +1121,9 @@ static int ext_lpm_map_alloc_check(union bpf_attr *attr)
 	return 0;
 }
 
-static void ext_lpm_map_free(struct bpf_map *map)
+static void ext_lpm_free(struct extmap_map *em)
 {
-	struct ext_lpm *t = ext_lpm(map);
+	struct ext_lpm *t = container_of(em, struct ext_lpm, em);
 	struct ext_lpm_elem *e, *next;
 	struct ext_lpm_node *n;
 	u32 i;
@@ -1157,7 +1158,7 @@ static void ext_lpm_map_free(struct bpf_map *map)
 	kvfree(t);
 }
 
-static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
+static struct extmap_map *ext_lpm_alloc(union bpf_attr *attr)
 {
 	int numa_node = bpf_map_attr_numa_node(attr);
 	struct ext_lpm *t;
@@ -1169,6 +1170,7 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 	raw_spin_lock_init(&t->lock);
 	lockdep_set_class(&t->lock, &t->lockdep_key);
 
+	t->numa_node = numa_node;
 	t->data_size = ext_lpm_data_size(attr);
 	t->max_prefixlen = t->data_size * 8;
 	t->direct_bits = ext_lpm_direct_bits(t->max_prefixlen, attr->max_entries);
@@ -1190,10 +1192,10 @@ static struct bpf_map *ext_lpm_map_alloc(union bpf_attr *attr)
 	ext_lpm_spares_fill(t, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!t->direct || !t->buckets || extmap_busy_init(&t->busy) ||
 	    atomic_read(&t->n_spare) < t->max_new) {
-		ext_lpm_map_free(&t->map);
+		ext_lpm_free(&t->em);
 		return ERR_PTR(-ENOMEM);
 	}
-	return &t->map;
+	return &t->em;
 }
 
 static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
@@ -1226,7 +1228,7 @@ static void ext_lpm_widen_after(struct ext_lpm *t,
 	struct page *page;
 
 	old = set_active_memcg(t->memcg);
-	page = alloc_pages_node(t->map.numa_node, LPM_GFP, LPM_WIDE_ORDER);
+	page = alloc_pages_node(t->numa_node, LPM_GFP, LPM_WIDE_ORDER);
 	set_active_memcg(old);
 	if (!page)
 		return;
@@ -1249,12 +1251,13 @@ static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 	struct bpf_lpm_trie_key_u8 *k = key;
 	unsigned long irqflags, *none = NULL;
 	struct ext_lpm_elem *old, *new;
+	bool widen = false, in_place = false;
 	struct mem_cgroup *memcg;
-	bool widen = false;
-	int err = 0;
+	int err;
 
-	if (unlikely(flags > BPF_EXIST))
-		return -EINVAL;
+	err = extmap_check_update_flags(map, flags);
+	if (unlikely(err))
+		return err;
 	if (k->prefixlen > t->max_prefixlen)
 		return -EINVAL;
 	/* Before allocating: see ext_lpm_enter(). */
@@ -1269,7 +1272,8 @@ static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 		return -ENOMEM;
 	new->prefixlen = k->prefixlen;
 	memcpy(new->data, k->data, t->data_size);
-	memcpy(ext_lpm_value(t, new), value, map->value_size);
+	extmap_value_init(map, ext_lpm_value(t, new));
+	extmap_value_copy(map, ext_lpm_value(t, new), value, 0);
 
 	if (!ext_lpm_enter(t, &irqflags)) {
 		kfree(new);
@@ -1278,11 +1282,17 @@ static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 	raw_spin_lock(&t->lock);
 	old = ext_lpm_find_exact(t, k->data, k->prefixlen);
 	if (old) {
-		if (flags == BPF_NOEXIST)
+		if ((flags & ~BPF_F_LOCK) == BPF_NOEXIST) {
 			err = -EEXIST;
-		else
+		} else if (flags & BPF_F_LOCK) {
+			/* In place, under the value's lock, as for hash. */
+			extmap_value_copy(map, ext_lpm_value(t, old), value,
+					  flags);
+			in_place = true;
+		} else {
 			ext_lpm_swap(t, old, new);
-	} else if (flags == BPF_EXIST) {
+		}
+	} else if ((flags & ~BPF_F_LOCK) == BPF_EXIST) {
 		err = -ENOENT;
 	} else if (t->count >= map->max_entries) {
 		err = -ENOSPC;
@@ -1294,9 +1304,9 @@ static extmap_ret_t ext_lpm_map_update_elem(struct bpf_map *map, void *key,
 	raw_spin_unlock(&t->lock);
 	ext_lpm_exit(t, irqflags);
 
-	if (err < 0) {
+	if (err < 0 || in_place) {
 		kfree(new);
-		return err;
+		return err < 0 ? err : 0;
 	}
 	if (widen)
 		ext_lpm_widen_after(t, k);
@@ -1372,8 +1382,6 @@ static u64 ext_lpm_map_mem_usage(const struct bpf_map *map)
 
 static const struct bpf_map_ops ext_lpm_map_ops = {
 	.map_alloc_check = ext_lpm_map_alloc_check,
-	.map_alloc = ext_lpm_map_alloc,
-	.map_free = ext_lpm_map_free,
 	.map_lookup_elem = ext_lpm_map_lookup_elem,
 	.map_update_elem = ext_lpm_map_update_elem,
 	.map_delete_elem = ext_lpm_map_delete_elem,
@@ -1402,6 +1410,9 @@ struct extmap_type extmap_lpm_type = {
 	.name = "lpm",
 	.id = EXTMAP_MAP_TYPE_LPM,
 	.ops = &ext_lpm_map_ops,
+	.alloc = ext_lpm_alloc,
+	.free = ext_lpm_free,
+	.btf_fields = EXTMAP_FIELD_SPIN_LOCK,
 	/* Accepted, and meaningless, so that LPM_TRIE definitions carry over. */
 	.map_flags = BPF_F_NO_PREALLOC,
 	.owner = THIS_MODULE,

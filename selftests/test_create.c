@@ -145,8 +145,8 @@ static int check_map(int fd, __u32 type, __u32 ks, __u32 vs, __u32 max,
 	ASSERT(info.max_entries == max, "max_entries %u, want %u", info.max_entries, max);
 	ASSERT(info.map_flags == flags, "map_flags %#x, want %#x", info.map_flags, flags);
 	ASSERT(!strcmp(info.name, name), "name '%s', want '%s'", info.name, name);
-	/* Documented limit: extmap maps have no map id. */
-	ASSERT(info.id == 0, "id %u, documented to be 0", info.id);
+	/* The kernel made the map: it has an id, as every BPF map. */
+	ASSERT(info.id != 0, "id 0: the kernel did not give the map an id");
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	n = readlink(path, link, sizeof(link) - 1);
@@ -533,11 +533,55 @@ static int reserved_nonzero_einval(void)
 
 	for (i = 0; i < 4; i++) {
 		create_init(&c, EXTMAP_MAP_TYPE_HASH, 4, 8, 4);
-		c.reserved[i] = 1u << (i * 8);
+		c.reserved = 1u << (i * 8);
 		ASSERT_ERRNO(ext_ioctl_create(&c), EINVAL);
 		c.type = EXTMAP_MAP_TYPE_ARRAY;
 		ASSERT_ERRNO(ext_ioctl_create(&c), EINVAL);
 	}
+	return TAP_PASS;
+}
+
+/* The first struct extmap_create, without the BTF fields, still works. */
+static int create_size_ver0_works(void)
+{
+	struct extmap_create c;
+	int fd;
+
+	create_init(&c, EXTMAP_MAP_TYPE_HASH, 4, 8, 4);
+	fd = ext_ioctl_create_size(&c, EXTMAP_CREATE_SIZE_VER0);
+	ASSERT(fd >= 0, "create with a %d-byte struct: %s",
+	       EXTMAP_CREATE_SIZE_VER0, strerror(errno));
+	close(fd);
+	return TAP_PASS;
+}
+
+static int create_size_short_einval(void)
+{
+	struct extmap_create c;
+
+	create_init(&c, EXTMAP_MAP_TYPE_HASH, 4, 8, 4);
+	ASSERT_ERRNO(ext_ioctl_create_size(&c, EXTMAP_CREATE_SIZE_VER0 - 8), EINVAL);
+	ASSERT_ERRNO(ext_ioctl_create_size(&c, 0), EINVAL);
+	return TAP_PASS;
+}
+
+/* A newer caller's struct: zeroes beyond ours are fine, anything else not. */
+static int create_size_long_tail(void)
+{
+	struct {
+		struct extmap_create c;
+		__u64 newer[2];
+	} big;
+	int fd;
+
+	memset(&big, 0, sizeof(big));
+	create_init(&big.c, EXTMAP_MAP_TYPE_ARRAY, 4, 8, 4);
+	fd = ext_ioctl_create_size(&big, sizeof(big));
+	ASSERT(fd >= 0, "create with a %zu-byte struct of zeroes past ours: %s",
+	       sizeof(big), strerror(errno));
+	close(fd);
+	big.newer[1] = 1;
+	ASSERT_ERRNO(ext_ioctl_create_size(&big, sizeof(big)), E2BIG);
 	return TAP_PASS;
 }
 
@@ -649,9 +693,12 @@ static int unknown_ioctl_enotty(void)
 	create_init(&c, EXTMAP_MAP_TYPE_HASH, 4, 8, 4);
 	ASSERT_ERRNO(ioctl(dev, _IO(EXTMAP_IOC_MAGIC, 0x03), &c), ENOTTY);
 	ASSERT_ERRNO(ioctl(dev, _IOW(EXTMAP_IOC_MAGIC, 0x7f, struct extmap_create), &c), ENOTTY);
-	/* Right number, wrong size or direction: not our ioctl either. */
-	ASSERT_ERRNO(ioctl(dev, _IOW(EXTMAP_IOC_MAGIC, 0x01, __u32), &c), ENOTTY);
+	/*
+	 * Right number, wrong direction: not our ioctl either.  (Any size
+	 * is EXTMAP_IOC_CREATE: see create_size_short_einval.)
+	 */
 	ASSERT_ERRNO(ioctl(dev, _IOR(EXTMAP_IOC_MAGIC, 0x01, struct extmap_create), &c), ENOTTY);
+	ASSERT_ERRNO(ioctl(dev, _IOWR(EXTMAP_IOC_MAGIC, 0x01, struct extmap_create), &c), ENOTTY);
 	ASSERT_ERRNO(ioctl(dev, _IOW('x', 0x01, struct extmap_create), &c), ENOTTY);
 	ASSERT_ERRNO(ioctl(dev, 0, &c), ENOTTY);
 	return TAP_PASS;
@@ -840,6 +887,9 @@ static const struct tap_case cases[] = {
 	TAP_CASE(other_flags_einval_hash),
 	TAP_CASE(zero_seed_without_sys_admin_eperm),
 	TAP_CASE(reserved_nonzero_einval),
+	TAP_CASE(create_size_ver0_works),
+	TAP_CASE(create_size_short_einval),
+	TAP_CASE(create_size_long_tail),
 	TAP_CASE(map_extra_nonzero_einval),
 	TAP_CASE(name_unterminated_einval),
 	TAP_CASE(name_bad_chars_einval),

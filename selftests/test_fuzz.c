@@ -231,7 +231,7 @@ static void random_create(struct extmap_create *c)
 	if (rnd_below(12) == 0)
 		c->map_extra = rnd() | 1;
 	if (rnd_below(12) == 0)
-		c->reserved[rnd_below(4)] = (uint32_t)rnd() | 1;
+		c->reserved = (uint32_t)rnd() | 1;
 	/*
 	 * Keep what would be created within reach of a 2 GiB VM.  A smaller
 	 * max_entries is not always enough: a hash of elements just under

@@ -97,6 +97,11 @@ int ext_ioctl_create(const struct extmap_create *c)
 	return ext_ioctl(EXTMAP_IOC_CREATE, (void *)c);
 }
 
+int ext_ioctl_create_size(const void *c, size_t size)
+{
+	return ext_ioctl(EXTMAP_IOC_CREATE_SIZE(size), (void *)c);
+}
+
 int ext_create(__u32 type, __u32 key_size, __u32 value_size,
 	       __u32 max_entries, __u32 map_flags, const char *name)
 {

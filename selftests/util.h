@@ -34,6 +34,8 @@ void require_root_and_module(void);
 
 /* EXTMAP_IOC_CREATE on a fresh /dev/extmap fd: map fd, or -1 and errno. */
 int ext_ioctl_create(const struct extmap_create *c);
+/* EXTMAP_IOC_CREATE with a struct of @size bytes at @c. */
+int ext_ioctl_create_size(const void *c, size_t size);
 /* The same with the common attributes; @name may be NULL. */
 int ext_create(__u32 type, __u32 key_size, __u32 value_size,
 	       __u32 max_entries, __u32 map_flags, const char *name);

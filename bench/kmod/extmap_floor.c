@@ -30,15 +30,15 @@ module_param(type_id, uint, 0444);
 MODULE_PARM_DESC(type_id, "the type's id (default: bench_common.h's)");
 
 struct floor_map {
-	struct bpf_map map;
 	u64 *slots;		/* 1 << bits, nonzero where a prefix is */
 	u32 bits;
+	struct extmap_map em;
 	u8 value[] __aligned(8);
 };
 
 static struct floor_map *floor_map(const struct bpf_map *map)
 {
-	return container_of(map, struct floor_map, map);
+	return container_of(extmap_map(map), struct floor_map, em);
 }
 
 static int floor_map_alloc_check(union bpf_attr *attr)
@@ -49,7 +49,7 @@ static int floor_map_alloc_check(union bpf_attr *attr)
 	return 0;
 }
 
-static struct bpf_map *floor_map_alloc(union bpf_attr *attr)
+static struct extmap_map *floor_map_alloc(union bpf_attr *attr)
 {
 	int numa_node = bpf_map_attr_numa_node(attr);
 	struct floor_map *f;
@@ -64,12 +64,12 @@ static struct bpf_map *floor_map_alloc(union bpf_attr *attr)
 		kvfree(f);
 		return ERR_PTR(-ENOMEM);
 	}
-	return &f->map;
+	return &f->em;
 }
 
-static void floor_map_free(struct bpf_map *map)
+static void floor_map_free(struct extmap_map *em)
 {
-	struct floor_map *f = floor_map(map);
+	struct floor_map *f = container_of(em, struct floor_map, em);
 
 	kvfree(f->slots);
 	kvfree(f);
@@ -135,8 +135,6 @@ static u64 floor_map_mem_usage(const struct bpf_map *map)
 
 static const struct bpf_map_ops floor_map_ops = {
 	.map_alloc_check = floor_map_alloc_check,
-	.map_alloc = floor_map_alloc,
-	.map_free = floor_map_free,
 	.map_lookup_elem = floor_map_lookup_elem,
 	.map_update_elem = floor_map_update_elem,
 	.map_delete_elem = floor_map_delete_elem,
@@ -149,6 +147,8 @@ static const struct bpf_map_ops floor_map_ops = {
 static struct extmap_type floor_type = {
 	.name = "bench_floor",
 	.ops = &floor_map_ops,
+	.alloc = floor_map_alloc,
+	.free = floor_map_free,
 	.owner = THIS_MODULE,
 };
 

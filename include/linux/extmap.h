@@ -2,29 +2,38 @@
 /*
  * extmap: the in-kernel interface for modules that provide BPF map types.
  *
- * A map type is a struct bpf_map_ops written exactly as for a map type built
- * into the kernel, plus a name and a fixed id from <uapi/linux/extmap.h>.
- * The extmap core creates the maps: it validates the generic attributes,
- * calls ->map_alloc_check() and ->map_alloc() with a union bpf_attr whose
- * map_type is the extmap id, initialises every generic field of the
- * struct bpf_map that the kernel's own map creation sets, and hands
- * userspace a BPF map fd.  From there on the kernel calls the type's
- * operations directly: bpf(2), the verifier and the JIT see a BPF map.
+ * A map type is a struct bpf_map_ops written as for a map type built into
+ * the kernel, plus a name, a fixed id from <uapi/linux/extmap.h>, and an
+ * allocator.  The kernel creates each map: the core asks bpf(2) for a
+ * small kernel map, and before the kernel gives that map an id or an fd
+ * the core makes it the type's (core.c says how), so the map has what
+ * every BPF map has (an id, LSM state, memory cgroup, BTF and its special
+ * fields) and the kernel calls the type's operations from then on.
  *
- * Rules for a type's operations:
- *  - ->map_alloc() returns a zeroed object embedding struct bpf_map; it need
- *    not set the generic fields (the core does, after it returns).
- *  - ->map_alloc(), ->map_free(), ->map_lookup_elem(), ->map_update_elem(),
- *    ->map_delete_elem() and ->map_get_next_key() are mandatory (the
- *    kernel's syscall paths call the last four unconditionally), and so is
- *    ->map_mem_usage() on kernels that have it.
+ * Rules for a type:
+ *  - @alloc returns a zeroed object embedding struct extmap_map, set up
+ *    from the attributes; @free frees it.  ->map_alloc and ->map_free of
+ *    the ops are not used (the kernel's map is not the type's to allocate
+ *    or free) and must be NULL.
+ *  - Every operation gets the kernel's struct bpf_map, whose generic
+ *    fields (key_size, value_size, max_entries, map_flags, map_extra,
+ *    record, btf, ...) are the map's; extmap_map() finds the type's object
+ *    from it.  ->map_gen_lookup() may embed the object's address in the
+ *    program: the program holds the map, and the map holds the object.
+ *  - ->map_lookup_elem(), ->map_update_elem(), ->map_delete_elem() and
+ *    ->map_get_next_key() are mandatory (the kernel's syscall paths call
+ *    them unconditionally), and so is ->map_mem_usage() on kernels that
+ *    have it.
  *  - ->map_lookup_elem(), ->map_update_elem() and ->map_delete_elem() may
  *    be called by BPF programs in any context, NMI included.  An update
  *    that must lock refuses NMI (EBUSY) or only tries its locks there: in
  *    NMI it must never wait, nor enter the allocator, which the NMI may
  *    have interrupted.  struct extmap_busy keeps a CPU from entering a
  *    map's update side twice.
- *  - Maps carry no BTF: no spin locks, timers or kptrs in values.
+ *  - Values may hold the special fields in @btf_fields (a bpf_spin_lock):
+ *    the core refuses a map whose value has any other (EOPNOTSUPP).  A
+ *    type that takes them copies values with extmap_value_copy() and
+ *    clears new values with extmap_value_init().
  */
 #ifndef _LINUX_EXTMAP_H
 #define _LINUX_EXTMAP_H
@@ -36,6 +45,11 @@
 #include <linux/percpu.h>
 #include <uapi/linux/extmap.h>
 
+/* Special fields of values, for struct extmap_type's @btf_fields. */
+#define EXTMAP_FIELD_SPIN_LOCK	(1U << 0)
+
+struct extmap_map;
+
 /**
  * struct extmap_type - a map type provided by a module
  * @name: unique name, shorter than EXTMAP_TYPE_NAME_LEN
@@ -43,8 +57,14 @@
  *	EXTMAP_MAP_TYPE_MAX; types outside extmap take theirs from
  *	EXTMAP_MAP_TYPE_VENDOR_BASE up (see <uapi/linux/extmap.h>)
  * @ops: the type's operations
+ * @alloc: make a map's object from @attr, whose map_type is @id, after
+ *	->map_alloc_check() accepted @attr: in process context, the
+ *	creator's, so GFP_KERNEL_ACCOUNT charges the creator's memory cgroup
+ * @free: free what @alloc returned; called from a workqueue once the map
+ *	has no user left, or by the core if the kernel refused the map
  * @map_flags: the type-specific BPF_F_* flags it accepts, on top of the
  *	generic ones every type accepts (EXTMAP_GENERIC_MAP_FLAGS)
+ * @btf_fields: the EXTMAP_FIELD_* its values may hold
  * @owner: the module providing @ops, normally THIS_MODULE
  * @init: optional, what the type needs before its first map (a slab
  *	cache, say): called by extmap_register_type(), which fails with its
@@ -53,20 +73,62 @@
  *	which the owner calls from its module exit, when none of the type's
  *	maps is left (each holds a reference on @owner)
  * @list: private to the core
- * @kernel_ops: private to the core: the table the kernel sees
  */
 struct extmap_type {
 	const char *name;
 	u32 id;
 	const struct bpf_map_ops *ops;
+	struct extmap_map *(*alloc)(union bpf_attr *attr);
+	void (*free)(struct extmap_map *em);
 	u32 map_flags;
+	u32 btf_fields;
 	struct module *owner;
 	int (*init)(void);
 	void (*exit)(void);
 
 	struct list_head list;
-	struct bpf_map_ops kernel_ops;
 };
+
+/*
+ * What the kernel's map was made with, before the core made it the type's:
+ * put back before the kernel's own ->map_free() runs on it.
+ */
+struct extmap_shell {
+	const struct bpf_map_ops *ops;
+	enum bpf_map_type map_type;
+	u32 key_size;
+	u32 value_size;
+	u32 max_entries;
+	u32 map_flags;
+};
+
+/**
+ * struct extmap_map - the core's part of a map, embedded in the type's
+ * @ops: the table the kernel's map->ops points at: the type's operations
+ *	and the core's.  One per map, so that extmap_map() gets from the
+ *	kernel's map to this object with the one load the call made anyway.
+ * @map: the kernel's map, once the core has made it this map's
+ * @type: private to the core
+ * @shell: private to the core
+ */
+struct extmap_map {
+	struct bpf_map_ops ops;
+	struct bpf_map *map;
+	struct extmap_type *type;
+	struct extmap_shell shell;
+};
+
+/**
+ * extmap_map - the type's object of a map
+ * @map: a map of an extmap type, as the kernel passes it to an operation
+ *
+ * map->ops is written once, before the kernel publishes the map (core.c),
+ * so a plain load is enough.
+ */
+static __always_inline struct extmap_map *extmap_map(const struct bpf_map *map)
+{
+	return container_of(map->ops, struct extmap_map, ops);
+}
 
 /* Flags the kernel handles for every map, whatever its type. */
 #define EXTMAP_GENERIC_MAP_FLAGS						\
@@ -139,5 +201,9 @@ int extmap_register_type(struct extmap_type *type);
 void extmap_unregister_type(struct extmap_type *type);
 
 void *extmap_area_alloc(u64 size, int numa_node);
+
+void extmap_value_copy(struct bpf_map *map, void *dst, void *src, u64 flags);
+void extmap_value_init(struct bpf_map *map, void *value);
+int extmap_check_update_flags(struct bpf_map *map, u64 flags);
 
 #endif /* _LINUX_EXTMAP_H */

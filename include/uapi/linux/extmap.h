@@ -50,11 +50,25 @@
  * @numa_node: NUMA node for the map's memory, read only with BPF_F_NUMA_NODE
  * @name: map name, NUL-terminated, characters [A-Za-z0-9_.]
  * @map_extra: type-specific; must be 0 for types that do not use it
+ * @btf_fd: a BTF object fd, read only when a BTF type id below is set
+ * @btf_key_type_id: BTF type of the key in @btf_fd, or 0
+ * @btf_value_type_id: BTF type of the value in @btf_fd, or 0
  * @reserved: must be 0
+ *
+ * The BTF fields are those of bpf(BPF_MAP_CREATE), checked as the kernel
+ * checks them: sizes matching @key_size and @value_size, and the special
+ * fields of the value (a struct bpf_spin_lock, say) found and accepted or
+ * refused by the type.
  *
  * On success the ioctl returns a new BPF map file descriptor, opened
  * read-write (or as restricted by BPF_F_RDONLY / BPF_F_WRONLY) with
  * O_CLOEXEC set.
+ *
+ * The struct grows at its end only.  Its size is part of the ioctl number
+ * (_IOC_SIZE()), and the core takes any size from EXTMAP_CREATE_SIZE_VER0
+ * up: fields beyond what the caller passed read as 0, and a caller's
+ * bytes beyond what the core knows must be 0 (E2BIG otherwise), as for
+ * the kernel's extensible structs.
  */
 struct extmap_create {
 	__u32 type;
@@ -65,8 +79,14 @@ struct extmap_create {
 	__u32 numa_node;
 	char name[EXTMAP_NAME_LEN];
 	__aligned_u64 map_extra;
-	__u32 reserved[4];
+	__u32 btf_fd;
+	__u32 btf_key_type_id;
+	__u32 btf_value_type_id;
+	__u32 reserved;
 };
+
+/* The first struct extmap_create, up to and including @map_extra. */
+#define EXTMAP_CREATE_SIZE_VER0	48
 
 /**
  * struct extmap_type_info - one registered map type
@@ -96,6 +116,8 @@ struct extmap_types {
 
 #define EXTMAP_IOC_MAGIC	0xEB
 #define EXTMAP_IOC_CREATE	_IOW(EXTMAP_IOC_MAGIC, 0x01, struct extmap_create)
+/* EXTMAP_IOC_CREATE for a struct extmap_create of another size. */
+#define EXTMAP_IOC_CREATE_SIZE(size)	_IOC(_IOC_WRITE, EXTMAP_IOC_MAGIC, 0x01, size)
 #define EXTMAP_IOC_TYPES	_IOWR(EXTMAP_IOC_MAGIC, 0x02, struct extmap_types)
 
 #endif /* __VMLINUX_H__ */
