@@ -55,9 +55,9 @@ static inline u32 extmap_map_btf_fields(const struct bpf_map *map)
 	u32 fields = 0;
 
 #ifdef EXTMAP_HAVE_SPIN_LOCK_OFF
-	if (map->spin_lock_off >= 0)
+	if (map_value_has_spin_lock(map))
 		fields |= EXTMAP_FIELD_SPIN_LOCK;
-	if (map->timer_off >= 0 || map->kptr_off_tab)
+	if (map_value_has_timer(map) || map_value_has_kptrs(map))
 		fields |= EXTMAP_FIELD_UNKNOWN;
 #else
 	if (IS_ERR_OR_NULL(map->record))
