@@ -249,12 +249,23 @@ static struct extmap_map *ext_hash_alloc(union bpf_attr *attr)
 	return &h->em;
 }
 
-static void *ext_hash_map_lookup_elem(struct bpf_map *map, void *key)
+/* The lookup, from bpf(2) and from programs (ext_hash_map_gen_lookup()). */
+static void *ext_hash_lookup(void *obj, void *key)
 {
-	struct ext_hash *h = ext_hash(map);
+	struct ext_hash *h = obj;
 	struct ext_hash_elem *e = ext_hash_find(h, key, ext_hash_key(h, key));
 
 	return e ? ext_hash_elem_value(h, e) : NULL;
+}
+
+static void *ext_hash_map_lookup_elem(struct bpf_map *map, void *key)
+{
+	return ext_hash_lookup(ext_hash(map), key);
+}
+
+static int ext_hash_map_gen_lookup(struct bpf_map *map, struct bpf_insn *insn_buf)
+{
+	return extmap_gen_lookup_call(ext_hash(map), ext_hash_lookup, insn_buf);
 }
 
 /* Results and their order as BPF_MAP_TYPE_HASH gives them. */
@@ -425,6 +436,7 @@ static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 static const struct bpf_map_ops ext_hash_map_ops = {
 	.map_alloc_check = ext_hash_map_alloc_check,
 	.map_lookup_elem = ext_hash_map_lookup_elem,
+	.map_gen_lookup = ext_hash_map_gen_lookup,
 	.map_update_elem = ext_hash_map_update_elem,
 	.map_delete_elem = ext_hash_map_delete_elem,
 	.map_get_next_key = ext_hash_map_get_next_key,

@@ -1198,9 +1198,10 @@ static struct extmap_map *ext_lpm_alloc(union bpf_attr *attr)
 	return &t->em;
 }
 
-static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
+/* The lookup, from bpf(2) and from programs (ext_lpm_map_gen_lookup()). */
+static void *ext_lpm_lookup(void *obj, void *key)
 {
-	struct ext_lpm *t = ext_lpm(map);
+	struct ext_lpm *t = obj;
 	struct bpf_lpm_trie_key_u8 *k = key;
 	struct ext_lpm_elem *e;
 
@@ -1212,6 +1213,16 @@ static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
 	else
 		return NULL;
 	return e ? ext_lpm_value(t, e) : NULL;
+}
+
+static void *ext_lpm_map_lookup_elem(struct bpf_map *map, void *key)
+{
+	return ext_lpm_lookup(ext_lpm(map), key);
+}
+
+static int ext_lpm_map_gen_lookup(struct bpf_map *map, struct bpf_insn *insn_buf)
+{
+	return extmap_gen_lookup_call(ext_lpm(map), ext_lpm_lookup, insn_buf);
 }
 
 /*
@@ -1383,6 +1394,7 @@ static u64 ext_lpm_map_mem_usage(const struct bpf_map *map)
 static const struct bpf_map_ops ext_lpm_map_ops = {
 	.map_alloc_check = ext_lpm_map_alloc_check,
 	.map_lookup_elem = ext_lpm_map_lookup_elem,
+	.map_gen_lookup = ext_lpm_map_gen_lookup,
 	.map_update_elem = ext_lpm_map_update_elem,
 	.map_delete_elem = ext_lpm_map_delete_elem,
 	.map_get_next_key = ext_lpm_map_get_next_key,

@@ -39,6 +39,7 @@
 #define _LINUX_EXTMAP_H
 
 #include <linux/bpf.h>
+#include <linux/filter.h>
 #include <linux/irqflags.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -128,6 +129,33 @@ struct extmap_map {
 static __always_inline struct extmap_map *extmap_map(const struct bpf_map *map)
 {
 	return container_of(map->ops, struct extmap_map, ops);
+}
+
+/**
+ * extmap_gen_lookup_call - a ->map_gen_lookup() that calls the type directly
+ * @obj: the type's object of the map
+ * @fn: its lookup, taking @obj and the key, returning the value or NULL
+ * @insn_buf: the verifier's buffer
+ *
+ * For a type whose lookup does not fit in a few instructions: the program
+ * calls @fn(@obj, key) with @obj's address as a constant, where the call
+ * the verifier would make, ->map_lookup_elem(map, key), first loads
+ * map->ops to find @obj.  In: r1 = map, r2 = key; out: r0.
+ *
+ * Return: the number of instructions.
+ */
+static inline int extmap_gen_lookup_call(const void *obj,
+					 void *(*fn)(void *obj, void *key),
+					 struct bpf_insn *insn_buf)
+{
+	struct bpf_insn ld_obj[2] = {
+		BPF_LD_IMM64(BPF_REG_1, (unsigned long)obj),
+	};
+
+	insn_buf[0] = ld_obj[0];
+	insn_buf[1] = ld_obj[1];
+	insn_buf[2] = BPF_EMIT_CALL(fn);
+	return 3;
 }
 
 /* Flags the kernel handles for every map, whatever its type. */

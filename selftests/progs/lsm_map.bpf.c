@@ -8,17 +8,15 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* The kernel's struct bpf_map, as far as read here (CO-RE). */
 struct bpf_map {
-	__u32 map_type;
+	enum bpf_map_type map_type;
 	__u32 key_size;
 	__u32 value_size;
 	__u32 max_entries;
-	void *security;
 } __attribute__((preserve_access_index));
 
 /* Set by userspace. */
@@ -30,15 +28,15 @@ __u32 key_size;
 __u32 value_size;
 __u32 max_entries;
 
-static void lsm_record(struct bpf_map *map)
+static __always_inline void lsm_record(struct bpf_map *map)
 {
 	if ((bpf_get_current_pid_tgid() >> 32) != pid)
 		return;
 	seen++;
-	map_type = BPF_CORE_READ(map, map_type);
-	key_size = BPF_CORE_READ(map, key_size);
-	value_size = BPF_CORE_READ(map, value_size);
-	max_entries = BPF_CORE_READ(map, max_entries);
+	map_type = map->map_type;
+	key_size = map->key_size;
+	value_size = map->value_size;
+	max_entries = map->max_entries;
 }
 
 SEC("lsm/bpf_map_create")
