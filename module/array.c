@@ -12,6 +12,8 @@
 #include <linux/extmap.h>
 #include <linux/filter.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "types.h"
@@ -26,7 +28,11 @@ struct ext_array {
 	 * allocation (Spectre v1).
 	 */
 	u32 index_mask;
-	char values[] __aligned(8);
+	/* ->data, or with BPF_F_MMAPABLE ->pages, mapped where userspace can */
+	char *values;
+	struct page **pages;
+	u32 n_pages;
+	char data[] __aligned(8);
 };
 
 static struct ext_array *ext_array(const struct bpf_map *map)
@@ -34,11 +40,20 @@ static struct ext_array *ext_array(const struct bpf_map *map)
 	return container_of(extmap_map(map), struct ext_array, em);
 }
 
-static u64 ext_array_map_size(u32 value_size, u32 max_entries)
+static u64 ext_array_values_size(u32 value_size, u32 max_entries)
 {
-	u64 slots = roundup_pow_of_two((u64)max_entries);
+	return roundup_pow_of_two((u64)max_entries) * round_up((u64)value_size, 8);
+}
 
-	return sizeof(struct ext_array) + slots * round_up((u64)value_size, 8);
+/* What the map takes; mmapable values have pages of their own. */
+static u64 ext_array_map_size(u32 value_size, u32 max_entries, u32 flags)
+{
+	u64 values = ext_array_values_size(value_size, max_entries);
+
+	if (!(flags & BPF_F_MMAPABLE))
+		return sizeof(struct ext_array) + values;
+	return sizeof(struct ext_array) + PAGE_ALIGN(values) +
+	       (PAGE_ALIGN(values) >> PAGE_SHIFT) * sizeof(struct page *);
 }
 
 static int ext_array_map_alloc_check(union bpf_attr *attr)
@@ -46,31 +61,77 @@ static int ext_array_map_alloc_check(union bpf_attr *attr)
 	if (attr->key_size != sizeof(u32) || !attr->value_size ||
 	    !attr->max_entries)
 		return -EINVAL;
-	/* Also keeps ext_array_map_size() from overflowing. */
+	/* Also keeps ext_array_values_size() from overflowing. */
 	if (attr->value_size > INT_MAX)
 		return -E2BIG;
-	if (ext_array_map_size(attr->value_size, attr->max_entries) >
+	if (ext_array_values_size(attr->value_size, attr->max_entries) >
 	    EXTMAP_MAX_AREA_SIZE)
 		return -E2BIG;
 	return 0;
 }
 
-static struct extmap_map *ext_array_alloc(union bpf_attr *attr)
+/*
+ * Values that userspace may mmap(): zeroed pages charged to the creator,
+ * as the element memory of every map, mapped together with VM_USERMAP so
+ * that remap_vmalloc_range() takes them.
+ */
+static int ext_array_alloc_pages(struct ext_array *array, u64 size,
+				 int numa_node)
 {
-	u64 size = ext_array_map_size(attr->value_size, attr->max_entries);
-	struct ext_array *array;
+	u32 i, n = PAGE_ALIGN(size) >> PAGE_SHIFT;
 
-	array = extmap_area_alloc(size, bpf_map_attr_numa_node(attr));
-	if (!array)
-		return ERR_PTR(-ENOMEM);
-	array->elem_size = round_up(attr->value_size, 8);
-	array->index_mask = roundup_pow_of_two(attr->max_entries) - 1;
-	return &array->em;
+	array->pages = kvcalloc(n, sizeof(*array->pages),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!array->pages)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		array->pages[i] = alloc_pages_node(numa_node, GFP_KERNEL_ACCOUNT |
+						   __GFP_ZERO | __GFP_NOWARN |
+						   __GFP_RETRY_MAYFAIL, 0);
+		if (!array->pages[i])
+			return -ENOMEM;
+		array->n_pages++;
+		cond_resched();
+	}
+	array->values = vmap(array->pages, n, VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	return array->values ? 0 : -ENOMEM;
 }
 
 static void ext_array_free(struct extmap_map *em)
 {
-	kvfree(container_of(em, struct ext_array, em));
+	struct ext_array *array = container_of(em, struct ext_array, em);
+	u32 i;
+
+	if (array->pages) {
+		if (array->values)
+			vunmap(array->values);
+		for (i = 0; i < array->n_pages; i++)
+			__free_page(array->pages[i]);
+		kvfree(array->pages);
+	}
+	kvfree(array);
+}
+
+static struct extmap_map *ext_array_alloc(union bpf_attr *attr)
+{
+	u64 values = ext_array_values_size(attr->value_size, attr->max_entries);
+	bool mmapable = attr->map_flags & BPF_F_MMAPABLE;
+	int numa_node = bpf_map_attr_numa_node(attr);
+	struct ext_array *array;
+
+	array = extmap_area_alloc(sizeof(*array) + (mmapable ? 0 : values),
+				  numa_node);
+	if (!array)
+		return ERR_PTR(-ENOMEM);
+	array->elem_size = round_up(attr->value_size, 8);
+	array->index_mask = roundup_pow_of_two(attr->max_entries) - 1;
+	if (!mmapable)
+		array->values = array->data;
+	else if (ext_array_alloc_pages(array, values, numa_node)) {
+		ext_array_free(&array->em);
+		return ERR_PTR(-ENOMEM);
+	}
+	return &array->em;
 }
 
 static void *ext_array_map_lookup_elem(struct bpf_map *map, void *key)
@@ -157,10 +218,55 @@ static int ext_array_map_get_next_key(struct bpf_map *map, void *key,
 	return 0;
 }
 
+/*
+ * A single-value array is what libbpf makes of global data: programs may
+ * address its value directly (BPF_PSEUDO_MAP_VALUE), and the verifier reads
+ * a frozen, program-read-only one as constants.
+ */
+static int ext_array_map_direct_value_addr(const struct bpf_map *map,
+					   u64 *imm, u32 off)
+{
+	if (map->max_entries != 1)
+		return -ENOTSUPP;
+	if (off >= map->value_size)
+		return -EINVAL;
+	*imm = (unsigned long)ext_array(map)->values;
+	return 0;
+}
+
+/* The other way, for the program dumps of bpf(2) and bpftool. */
+static int ext_array_map_direct_value_meta(const struct bpf_map *map,
+					   u64 imm, u32 *off)
+{
+	const struct ext_array *array = ext_array(map);
+	u64 base = (unsigned long)array->values;
+
+	if (map->max_entries != 1)
+		return -ENOTSUPP;
+	if (imm < base || imm >= base + array->elem_size)
+		return -ENOENT;
+	*off = imm - base;
+	return 0;
+}
+
+/* mmap() of the map's fd: the values, in index order, elem_size apart. */
+static int ext_array_map_mmap(struct bpf_map *map, struct vm_area_struct *vma)
+{
+	struct ext_array *array = ext_array(map);
+
+	if (!(map->map_flags & BPF_F_MMAPABLE))
+		return -EINVAL;
+	if (vma->vm_pgoff * PAGE_SIZE + (vma->vm_end - vma->vm_start) >
+	    PAGE_ALIGN((u64)map->max_entries * array->elem_size))
+		return -EINVAL;
+	return remap_vmalloc_range(vma, array->values, vma->vm_pgoff);
+}
+
 #ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_array_map_mem_usage(const struct bpf_map *map)
 {
-	return ext_array_map_size(map->value_size, map->max_entries);
+	return ext_array_map_size(map->value_size, map->max_entries,
+				  map->map_flags);
 }
 #endif
 
@@ -171,6 +277,9 @@ static const struct bpf_map_ops ext_array_map_ops = {
 	.map_update_elem = ext_array_map_update_elem,
 	.map_delete_elem = ext_array_map_delete_elem,
 	.map_get_next_key = ext_array_map_get_next_key,
+	.map_direct_value_addr = ext_array_map_direct_value_addr,
+	.map_direct_value_meta = ext_array_map_direct_value_meta,
+	.map_mmap = ext_array_map_mmap,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_array_map_mem_usage,
 #endif
@@ -182,6 +291,7 @@ struct extmap_type extmap_array_type = {
 	.ops = &ext_array_map_ops,
 	.alloc = ext_array_alloc,
 	.free = ext_array_free,
+	.map_flags = BPF_F_MMAPABLE,
 	.btf_fields = EXTMAP_FIELD_SPIN_LOCK,
 	.owner = THIS_MODULE,
 };

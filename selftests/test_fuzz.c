@@ -33,8 +33,8 @@
  *   - get_next_key on hash and lpm: the order differs (a different hash, a
  *     trie walked in post order), so after a present key only "0 or ENOENT"
  *     is compared, and the next key only on array.
- *   - mmap: the extmap types have no map_mmap (nor BPF_F_MMAPABLE), so it
- *     must fail; not compared with the kernel.
+ *   - mmap: the fuzzed maps are not BPF_F_MMAPABLE, so it must fail; not
+ *     compared with the kernel.
  *   - lpm refuses keys of more than 16 data bytes (creation: not fuzzed
  *     here; test_create covers it).
  *
@@ -801,7 +801,7 @@ static int bpf_fuzz(void)
 		    cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM)
 			pair_resync(&p);
 	}
-	/* mmap of an extmap map: no map_mmap, so it fails. */
+	/* mmap of an extmap map that is not BPF_F_MMAPABLE fails. */
 	if (p.fd[0] >= 0) {
 		void *m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, p.fd[0], 0);
 
