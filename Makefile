@@ -18,7 +18,7 @@
 #                        kmemleak, ...), built once per machine
 #   make bench           time each extmap type against its kernel counterpart
 #   make lint            checkpatch.pl on the kernel code (--strict) and on
-#                        lib/, extmapctl/, examples/; sparse on the module
+#                        the userspace and BPF code; sparse on the modules
 #   make clean
 #
 # Everything is built under build/: build/<kernel release>/extmap.ko (and

@@ -48,6 +48,7 @@
 #include "bench.skel.h"
 #include "map_free.skel.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RUNS		9	/* medians of this many */
 #define FREE_RUNS	3	/* frees timed per map type and size */
 #define LOAD_BATCH	4096	/* elements per BPF_MAP_UPDATE_BATCH */
@@ -171,7 +172,7 @@ static __u32 route_len(__u64 *seed)
 	};
 	__u32 r = rnd(seed) % 1000, i;
 
-	for (i = 0; i < sizeof(dist) / sizeof(dist[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dist); i++) {
 		if (r < dist[i].per_mille)
 			return dist[i].len;
 		r -= dist[i].per_mille;
@@ -617,8 +618,7 @@ static void free_pair(const struct workload *w, const struct keyset *ks,
 		fprintf(out_free, "%s\t%s\t%u\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\n",
 			w->name, impl->name, n, v[0][0], v[1][0], v[2][0],
 			longest_max, v[3][0]);
-		fprintf(stderr, "  %-14s %-24s %8u free %9.2f ms, on cpu %9.2f ms, "
-			"longest %8.2f ms (max %8.2f), %4.0f switches\n",
+		fprintf(stderr, "  %-14s %-24s %8u free %9.2f ms, on cpu %9.2f ms, longest %8.2f ms (max %8.2f), %4.0f switches\n",
 			"free", impl->name, n, v[0][0], v[1][0], v[2][0],
 			longest_max, v[3][0]);
 	}
@@ -648,11 +648,20 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "Fo:s:w:h")) != -1) {
 		switch (opt) {
-		case 'F': free_only = true; break;
-		case 'o': dir = optarg; break;
-		case 's': sizes = optarg; break;
-		case 'w': only = optarg; break;
-		default: usage(argv[0]);
+		case 'F':
+			free_only = true;
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case 's':
+			sizes = optarg;
+			break;
+		case 'w':
+			only = optarg;
+			break;
+		default:
+			usage(argv[0]);
 		}
 	}
 	if (!free_only) {
@@ -679,13 +688,12 @@ int main(int argc, char **argv)
 	free_skel = map_free__open_and_load();
 	if (!free_skel || map_free__attach(free_skel)) {
 		/* The other figures do not depend on it. */
-		fprintf(stderr, "map_free: cannot trace bpf_map_free_deferred(), "
-			"frees not timed\n");
+		fprintf(stderr, "map_free: cannot trace bpf_map_free_deferred(), frees not timed\n");
 		map_free__destroy(free_skel);
 		free_skel = NULL;
 	}
 
-	for (wi = 0; wi < sizeof(workloads) / sizeof(workloads[0]); wi++) {
+	for (wi = 0; wi < ARRAY_SIZE(workloads); wi++) {
 		const struct workload *w = &workloads[wi];
 
 		if (only && !strstr(only, w->name))

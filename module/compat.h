@@ -48,7 +48,7 @@ static inline bool extmap_has_mem_usage(const struct bpf_map_ops *ops)
  * table of kptrs; since, in map->record, NULL or an error when there are
  * none.
  */
-#define EXTMAP_FIELD_UNKNOWN	(1U << 31)
+#define EXTMAP_FIELD_UNKNOWN	BIT(31)
 
 static inline u32 extmap_map_btf_fields(const struct bpf_map *map)
 {

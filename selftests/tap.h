@@ -120,8 +120,9 @@ static inline int tap_main(const struct tap_case *cases, int n)
 		if (r == TAP_PASS) {
 			printf("ok %d - %s\n", i + 1, cases[i].name);
 		} else if (r == TAP_SKIP) {
-			printf("ok %d - %s # SKIP %s\n", i + 1, cases[i].name,
-			       tap__skip_why[0] ? tap__skip_why : "no reason given");
+			const char *why = tap__skip_why[0] ? tap__skip_why : "no reason given";
+
+			printf("ok %d - %s # SKIP %s\n", i + 1, cases[i].name, why);
 		} else {
 			printf("not ok %d - %s\n", i + 1, cases[i].name);
 			failed++;

@@ -652,7 +652,8 @@ static int name_latin1_letters_einval(void)
 static int unknown_type_enoent(void)
 {
 	/* Ids that are no registered type: 0, a kernel type id, the base,
-	 * and ids far past the registered ones. */
+	 * and ids far past the registered ones.
+	 */
 	static const __u32 ids[] = { 0, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY,
 				     EXTMAP_MAP_TYPE_BASE, EXTMAP_MAP_TYPE_BASE + 0x100,
 				     0x20000, 0xffffffff };

@@ -69,15 +69,12 @@ static const char *no_faults_reason(void)
 	static char why[200];
 
 	if (access(DBG "/failslab/probability", W_OK))
-		snprintf(why, sizeof(why), "no " DBG "/failslab (%s): the kernel has no "
-			 "CONFIG_FAILSLAB; only the debug kernel (make check-debug) does",
+		snprintf(why, sizeof(why), "no " DBG "/failslab (%s): the kernel has no CONFIG_FAILSLAB; only the debug kernel (make check-debug) does",
 			 strerror(errno));
 	else if (access(DBG "/fail_page_alloc/probability", W_OK))
-		snprintf(why, sizeof(why), "no " DBG "/fail_page_alloc: no "
-			 "CONFIG_FAIL_PAGE_ALLOC in this kernel");
+		snprintf(why, sizeof(why), "no " DBG "/fail_page_alloc: no CONFIG_FAIL_PAGE_ALLOC in this kernel");
 	else if (access("/proc/thread-self/make-it-fail", W_OK))
-		snprintf(why, sizeof(why), "no /proc/thread-self/make-it-fail: no "
-			 "CONFIG_FAULT_INJECTION_DEBUG_FS");
+		snprintf(why, sizeof(why), "no /proc/thread-self/make-it-fail: no CONFIG_FAULT_INJECTION_DEBUG_FS");
 	else
 		return NULL;
 	return why;
@@ -146,7 +143,7 @@ static int create_faults(void)
 		{ 2, 8, 8, 64, true }, { 2, 8, 8, 70000, true },	/* 16- and 20-bit */
 		{ 2, 20, 16, 1000, true },
 	};
-	static const char *attrs[] = { "failslab", "fail_page_alloc" };
+	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
 	static const int probs[] = { 5, 20, 50, 100 };
 	unsigned long made = 0, nomem = 0;
 	const char *why = no_faults_reason();
@@ -174,8 +171,8 @@ static int create_faults(void)
 					if (fd < 0) {
 						if (e != ENOMEM) {
 							faults_off();
-							tap_diag("%s %d%%: create kind %d %u/%u/%u: %s, "
-								 "expected ENOMEM", attrs[a], probs[p],
+							tap_diag("%s %d%%: create kind %d %u/%u/%u: %s, expected ENOMEM",
+								 attrs[a], probs[p],
 								 cfg[c].kind, cfg[c].ks, cfg[c].vs,
 								 cfg[c].max, tap_errname(e));
 							return TAP_FAIL;
@@ -285,7 +282,7 @@ static int compare_maps(int kind, int ext, int kern, __u32 max)
 
 static int update_faults(void)
 {
-	static const char *attrs[] = { "failslab", "fail_page_alloc" };
+	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
 	static const __u32 ktype[] = { BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH,
 				       BPF_MAP_TYPE_LPM_TRIE };
 	unsigned long ops = 0, nomem = 0, agreed = 0;
@@ -328,8 +325,8 @@ static int update_faults(void)
 				ek = rk ? errno : 0;
 				if (ee != ek) {
 					faults_off();
-					tap_diag("%s, kind %d, op %ld (seed %#llx): %s %s flags %llu: "
-						 "extmap %s, kernel %s", attrs[a], kind, i,
+					tap_diag("%s, kind %d, op %ld (seed %#llx): %s %s flags %llu: extmap %s, kernel %s",
+						 attrs[a], kind, i,
 						 (unsigned long long)seed, op ? "update" : "delete",
 						 hexstr(key, ks), (unsigned long long)flags,
 						 tap_errname(ee), tap_errname(ek));
@@ -492,9 +489,8 @@ static void *map_worker(void *arg)
 
 				/* The program holds the map, which holds the module. */
 				if (bpf_prog_test_run_opts(prog, &o) || o.retval != 2) {
-					printf("# worker %ld: test_run: %s, retval %u, "
-					       "expected success and XDP_PASS\n", id,
-					       tap_errname(errno), o.retval);
+					printf("# worker %ld: test_run: %s, retval %u, expected success and XDP_PASS\n",
+					       id, tap_errname(errno), o.retval);
 					atomic_fetch_add(&worker_err, 1);
 				} else {
 					atomic_fetch_add(&used, 1);
@@ -606,9 +602,7 @@ static int unload_race(void)
 			break;
 		usleep(100000);
 	}
-	tap_diag("unload race: %ld maps created, %ld pinned and got back, %ld used "
-		 "(%ld by a program, %ld by bpf(2)), %ld unloads refused, %ld unloads "
-		 "(%ld in phase 3), %ld reloads, %ld creations while unloaded",
+	tap_diag("unload race: %ld maps created, %ld pinned and got back, %ld used (%ld by a program, %ld by bpf(2)), %ld unloads refused, %ld unloads (%ld in phase 3), %ld reloads, %ld creations while unloaded",
 		 atomic_load(&created), atomic_load(&pinned), atomic_load(&used),
 		 atomic_load(&used_prog), atomic_load(&used_syscall),
 		 atomic_load(&refused), atomic_load(&unloads),
@@ -624,11 +618,10 @@ static int unload_race(void)
 	      "the race did not happen");
 	ASSERT(atomic_load(&used_prog) > 0 && atomic_load(&used_syscall) > 0 &&
 	      atomic_load(&pinned) > 0,
-	      "maps used by a program %ld times, by bpf(2) %ld, pinned %ld: expected "
-	      "each > 0", atomic_load(&used_prog), atomic_load(&used_syscall),
-	      atomic_load(&pinned));
-	ASSERT(unloaded3, "no unload succeeded in phase 3 (10 s with the workers idle, "
-	      "%ld unloads before)", before3);
+	      "maps used by a program %ld times, by bpf(2) %ld, pinned %ld: expected each > 0",
+	      atomic_load(&used_prog), atomic_load(&used_syscall), atomic_load(&pinned));
+	ASSERT(unloaded3, "no unload succeeded in phase 3 (10 s with the workers idle, %ld unloads before)",
+	      before3);
 	return ret;
 }
 

@@ -93,8 +93,8 @@ static int areas_init(void)
 
 enum ptr_kind { P_GOOD, P_NULL, P_NONE, P_STRADDLE, P_KERNEL, P_UNALIGNED, P_KINDS };
 
-static const char *ptr_name[] = { "good", "NULL", "PROT_NONE", "straddling",
-				  "kernel", "unaligned" };
+static const char * const ptr_name[] = { "good", "NULL", "PROT_NONE", "straddling",
+					 "kernel", "unaligned" };
 
 static enum ptr_kind pick_ptr_kind(void)
 {
@@ -218,10 +218,18 @@ static void random_create(struct extmap_create *c)
 	c->value_size = rnd_below(2) ? pick_u32() : 1 + rnd_below(64);
 	c->max_entries = rnd_below(2) ? pick_u32() : 1 + rnd_below(1024);
 	switch (rnd_below(4)) {
-	case 0: c->map_flags = 0; break;
-	case 1: c->map_flags = 1u << rnd_below(20); break;
-	case 2: c->map_flags = (uint32_t)rnd() & 0x7ff; break;
-	default: c->map_flags = (uint32_t)rnd(); break;
+	case 0:
+		c->map_flags = 0;
+		break;
+	case 1:
+		c->map_flags = 1u << rnd_below(20);
+		break;
+	case 2:
+		c->map_flags = (uint32_t)rnd() & 0x7ff;
+		break;
+	default:
+		c->map_flags = (uint32_t)rnd();
+		break;
 	}
 	c->numa_node = rnd_below(3) ? 0 : rnd_below(2) ? 0xffffffff : pick_u32();
 	n = rnd_below(18);
@@ -334,8 +342,7 @@ static int ioctl_fuzz(void)
 			refused++;
 			by_errno[e < 600 ? e : 0]++;
 			ASSERT(e == EINVAL || e == E2BIG || e == ENOENT || e == ENOMEM,
-			      "iteration %ld: EXTMAP_IOC_CREATE type %#x key %u value %u max %u "
-			      "flags %#x numa %u extra %#llx: %s (not a documented error)",
+			      "iteration %ld: EXTMAP_IOC_CREATE type %#x key %u value %u max %u flags %#x numa %u extra %#llx: %s (not a documented error)",
 			      i, c.type, c.key_size, c.value_size, c.max_entries,
 			      c.map_flags, c.numa_node, (unsigned long long)c.map_extra,
 			      tap_errname(e));
@@ -426,8 +433,7 @@ static int ioctl_fuzz(void)
 			ASSERT(r < 0 && e == ENOTTY, "ioctl %#lx: %d, %s", cmd, r, tap_errname(e));
 		}
 	}
-	tap_diag("ioctl: %ld calls: %lu maps created, %lu refused (EINVAL %lu, E2BIG %lu, "
-		 "ENOENT %lu, ENOMEM %lu), %lu faulting pointers, %lu TYPES, %lu wrong numbers",
+	tap_diag("ioctl: %ld calls: %lu maps created, %lu refused (EINVAL %lu, E2BIG %lu, ENOENT %lu, ENOMEM %lu), %lu faulting pointers, %lu TYPES, %lu wrong numbers",
 		 iterations, created, refused, by_errno[EINVAL], by_errno[E2BIG],
 		 by_errno[ENOENT], by_errno[ENOMEM], faults, types_calls, badnr);
 	tap_figure("test_fuzz", "ioctl calls", "%ld (%lu maps created)", iterations, created);
@@ -473,9 +479,15 @@ static int pair_new(struct pair *p)
 	p->max = 1 + rnd_below(12);
 	p->flags = 0;
 	switch (rnd_below(10)) {
-	case 0: p->flags = BPF_F_RDONLY; break;
-	case 1: p->flags = BPF_F_WRONLY; break;
-	case 2: p->flags = BPF_F_RDONLY_PROG; break;
+	case 0:
+		p->flags = BPF_F_RDONLY;
+		break;
+	case 1:
+		p->flags = BPF_F_WRONLY;
+		break;
+	case 2:
+		p->flags = BPF_F_RDONLY_PROG;
+		break;
 	}
 	eflags = p->flags;
 	o.map_flags = p->flags | (p->kind == K_LPM ? BPF_F_NO_PREALLOC : 0);
@@ -766,7 +778,8 @@ static int bpf_fuzz(void)
 			   e[1] != EBADF && !(garbage && garbage < size) && !wrongfd) {
 			/* bpf(2) checks only the attribute's tail, the fd and
 			 * the file mode before the op: all agreed, so the
-			 * kernel's result is its batch op's. */
+			 * kernel's result is its batch op's.
+			 */
 			tolerated = true;
 		} else if (cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM && e[0] == ENOTSUPP &&
 			   !(garbage && garbage < size) && !wrongfd &&
@@ -777,14 +790,13 @@ static int bpf_fuzz(void)
 			   (e[0] == 0 || e[0] == ENOENT || e[0] == EFAULT) &&
 			   (e[1] == 0 || e[1] == ENOENT || e[1] == EFAULT)) {
 			/* Whether a next key exists after a present key (and
-			 * so gets copied out, or faults) depends on the order. */
+			 * so gets copied out, or faults) depends on the order.
+			 */
 			tolerated = true;
 		} else {
 			diffs++;
 			if (diffs <= 20)
-				tap_diag("iteration %ld (seed %#llx): %s on %s key %u value %u "
-					 "max %u flags %#x, key %s (%s), value %s, flags %#llx, "
-					 "attr size %u%s%s: extmap %d %s, kernel %d %s",
+				tap_diag("iteration %ld (seed %#llx): %s on %s key %u value %u max %u flags %#x, key %s (%s), value %s, flags %#llx, attr size %u%s%s: extmap %d %s, kernel %d %s",
 					 i, (unsigned long long)seed, cmd_name(cmd),
 					 p.kind == K_ARRAY ? "array" : p.kind == K_HASH ? "hash" : "lpm",
 					 p.ks, p.vs, p.max, p.flags, ptr_name[kk],
@@ -812,9 +824,8 @@ static int bpf_fuzz(void)
 		}
 	}
 	pair_close(&p);
-	tap_diag("bpf: %ld calls on both maps: %lu agreed (%lu succeeded on both), %lu "
-		 "documented differences, %lu differences", iterations, same, ok_both,
-		 documented, diffs);
+	tap_diag("bpf: %ld calls on both maps: %lu agreed (%lu succeeded on both), %lu documented differences, %lu differences",
+		 iterations, same, ok_both, documented, diffs);
 	tap_figure("test_fuzz", "bpf calls", "%ld (%lu agreed, %lu documented, %lu differ)",
 		   iterations, same, documented, diffs);
 	ASSERT(diffs == 0, "%lu undocumented differences from the kernel's maps (seed %#llx)",
@@ -978,8 +989,8 @@ int main(void)
 		iterations = atol(it);
 	ncpus = sysconf(_SC_NPROCESSORS_CONF);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# fuzz: seed %#llx (EXTMAP_FUZZ_SEED to replay), %ld calls per case "
-	       "(EXTMAP_FUZZ_ITERATIONS)\n", (unsigned long long)seed, iterations);
+	printf("# fuzz: seed %#llx (EXTMAP_FUZZ_SEED to replay), %ld calls per case (EXTMAP_FUZZ_ITERATIONS)\n",
+	       (unsigned long long)seed, iterations);
 	if (areas_init())
 		tap_bail("mmap: %s", strerror(errno));
 	/* Every case starts from its own stream of the same seed. */

@@ -177,8 +177,8 @@ static int pair_same_keys(struct pair *p)
 	    collect_keys(p->kern, p->data_size, kr, TAP_ARRAY_SIZE(kr), &nr))
 		return -1;
 	if (ne != nr || memcmp(ke, kr, ne * sizeof(*ke))) {
-		tap_diag("get_next_key: extmap visits %u keys, LPM_TRIE %u, "
-			 "or not the same ones", ne, nr);
+		tap_diag("get_next_key: extmap visits %u keys, LPM_TRIE %u, or not the same ones",
+			 ne, nr);
 		return -1;
 	}
 	return 0;
@@ -593,8 +593,8 @@ static int lpm_wide_node_race(void)
 	wide_race.built = built;
 	wide_race.collapsed = collapsed;
 	wide_race.done = true;
-	ASSERT(r.during > 0, "no lookup happened while the writer ran (%llu in all): "
-	      "no race was tried", r.lookups);
+	ASSERT(r.during > 0, "no lookup happened while the writer ran (%llu in all): no race was tried",
+	      r.lookups);
 	return TAP_PASS;
 }
 
@@ -613,13 +613,11 @@ static int lpm_wide_node_memlock(void)
 		ASSERT(wide_race.after == wide_race.before,
 		      "memlock moved (%llu to %llu) on a kernel without map_mem_usage",
 		      wide_race.before, wide_race.after);
-		return tap_skip_reason("no map_mem_usage before 6.6: memlock is an "
-				       "estimate from the sizes, builds and collapses "
-				       "of the wide node cannot be seen");
+		return tap_skip_reason("no map_mem_usage before 6.6: memlock is an estimate from the sizes, builds and collapses of the wide node cannot be seen");
 	}
 	ASSERT(wide_race.after != wide_race.before,
-	      "memlock stayed %llu after inserting a prefix: map_mem_usage does not "
-	      "follow the map (6.6 on, it must)", wide_race.before);
+	      "memlock stayed %llu after inserting a prefix: map_mem_usage does not follow the map (6.6 on, it must)",
+	      wide_race.before);
 	ASSERT(wide_race.built == RACE_ROUNDS && wide_race.collapsed == RACE_ROUNDS,
 	      "%d rounds, %d wide node builds, %d collapses seen; expected %d of each",
 	      RACE_ROUNDS, wide_race.built, wide_race.collapsed, RACE_ROUNDS);

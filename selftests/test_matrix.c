@@ -338,7 +338,7 @@ static int xsk_setup(void)
 				    .chunk_size = XSK_FRAME_SIZE };
 	struct sockaddr_xdp sx = { .sxdp_family = AF_XDP, .sxdp_queue_id = 0,
 				   .sxdp_flags = XDP_COPY };
-	int n = XSK_FRAMES, fd;
+	int n = XSK_FRAMES, fd, e;
 	const char *step;
 
 	sx.sxdp_ifindex = if_nametoindex("lo");
@@ -353,21 +353,27 @@ static int xsk_setup(void)
 	fd = socket(AF_XDP, SOCK_RAW, 0);
 	if (fd < 0)
 		goto err;
-	if ((step = "XDP_UMEM_REG", setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg))) ||
-	    (step = "XDP_UMEM_FILL_RING",
-	     setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING, &n, sizeof(n))) ||
-	    (step = "XDP_UMEM_COMPLETION_RING",
-	     setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &n, sizeof(n))) ||
-	    (step = "XDP_RX_RING", setsockopt(fd, SOL_XDP, XDP_RX_RING, &n, sizeof(n))) ||
-	    (step = "bind to lo queue 0", bind(fd, (void *)&sx, sizeof(sx)))) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		goto err;
-	}
+	step = "XDP_UMEM_REG";
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)))
+		goto err_close;
+	step = "XDP_UMEM_FILL_RING";
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING, &n, sizeof(n)))
+		goto err_close;
+	step = "XDP_UMEM_COMPLETION_RING";
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &n, sizeof(n)))
+		goto err_close;
+	step = "XDP_RX_RING";
+	if (setsockopt(fd, SOL_XDP, XDP_RX_RING, &n, sizeof(n)))
+		goto err_close;
+	step = "bind to lo queue 0";
+	if (bind(fd, (void *)&sx, sizeof(sx)))
+		goto err_close;
 	xsk_fd = fd;
 	return 0;
+err_close:
+	e = errno;
+	close(fd);
+	errno = e;
 err:
 	snprintf(xsk_why, sizeof(xsk_why), "%s: %s", step, tap_errname(errno));
 	tap_diag("no AF_XDP socket for the xskmap: %s", xsk_why);
@@ -379,7 +385,8 @@ err:
 
 /* Key layouts: u32 1 / miss 0xffffffff; LPM: 10.0.0.0/8, lookup 10.1.2.3/32,
  * miss 192.168.0.1/32.  The key the program looks up, the missing one, the
- * key userspace stores under: each MX_KEY_MAX bytes, or NULL when not wanted. */
+ * key userspace stores under: each MX_KEY_MAX bytes, or NULL when not wanted.
+ */
 static void keys_for(const struct mx_map *mt, void *key, void *miss, void *stored)
 {
 	bool lpm = mt->mk == MK_LPM || mt->mk == MK_EXTMAP_LPM;
@@ -421,7 +428,8 @@ static int btf_int_u64(void)
 }
 
 /* Create the cell's map and store a value under its key; 0, or -1 with the
- * cell set. */
+ * cell set.
+ */
 static int map_create(struct cell *c)
 {
 	const struct mx_map *mt = c->mt;
@@ -471,7 +479,8 @@ static int map_create(struct cell *c)
 		vsize = btf__resolve_size(vmlinux_btf, id);
 		/* The kernel wants a BTF of our own with it (map_create() takes
 		 * btf_fd even here): without one it reads fd 0 and fails with
-		 * EINVAL. */
+		 * EINVAL.
+		 */
 		btf_fd = btf_int_u64();
 		if (btf_fd < 0)
 			return cell_set(c, "fail", "BTF for the map: %s", tap_errname(errno));
@@ -609,7 +618,8 @@ static const struct mx_objdef *objdef(const char *name)
 }
 
 /* EXT: load the XDP program whose mx_sub() the cell's program replaces, and
- * make it the cell's program's target. */
+ * make it the cell's program's target.
+ */
 static int ext_target_load(struct cell *c)
 {
 	const struct mx_objdef *od = objdef("mx_ext_target");
@@ -707,10 +717,10 @@ static int cell_load(struct cell *c)
 	/* libbpf (1.1) takes a reused struct_ops map for one of the object's
 	 * own and crashes filling it in (NULL st_ops) in bpf_object__load().
 	 * Not measured, then: whether the verifier takes the lookup (its
-	 * source says "bpf_struct_ops map cannot be used in prog"). */
+	 * source says "bpf_struct_ops map cannot be used in prog").
+	 */
 	if (c->mt->mk == MK_STRUCT_OPS)
-		return cell_set(c, "skip", "map created, program not loaded: libbpf 1.1 crashes "
-				"loading an object with a reused struct_ops map");
+		return cell_set(c, "skip", "map created, program not loaded: libbpf 1.1 crashes loading an object with a reused struct_ops map");
 	logbuf[0] = '\0';
 	bpf_program__set_log_buf(c->prog, logbuf, sizeof(logbuf));
 	libbpf_mute(true);
@@ -838,7 +848,8 @@ static int trig_sk_lookup(struct cell *c)
 }
 
 /* Attach with libbpf from the section name, then test-run (fentry on
- * bpf_fentry_test1, which BPF_PROG_TEST_RUN calls) or make the syscall. */
+ * bpf_fentry_test1, which BPF_PROG_TEST_RUN calls) or make the syscall.
+ */
 static int attach_sec(struct cell *c, struct bpf_link **l)
 {
 	libbpf_mute(true);
@@ -1099,7 +1110,8 @@ out:
 }
 
 /* The writable tracepoint of extmap_test.ko (selftests/kmod/), fired by a
- * write to its debugfs file.  Its name gained a _tp suffix in 6.16. */
+ * write to its debugfs file.  Its name gained a _tp suffix in 6.16.
+ */
 #define TP_FIRE "/sys/kernel/debug/extmap_test/fire"
 
 static int trig_tp_writable(struct cell *c)
@@ -1145,7 +1157,8 @@ static int trig_ext(struct cell *c)
 }
 
 /* struct_ops: register the congestion control, switch a loopback TCP
- * connection to it (its init runs), and send a little. */
+ * connection to it (its init runs), and send a little.
+ */
 static int trig_struct_ops(struct cell *c)
 {
 	char want[32], buf[64] = "ping";
@@ -1259,7 +1272,8 @@ static int seg6_route_add(int bpf_fd, __u32 oif)
 }
 
 /* The child: exit 0 when the datagram went out, else a step number, with the
- * errno in @errp (shared memory). */
+ * errno in @errp (shared memory).
+ */
 static int seg6_child(int bpf_fd, int *errp)
 {
 	struct {
@@ -1281,12 +1295,7 @@ static int seg6_child(int bpf_fd, int *errp)
 	 * input is the route's.  Not lo: the kernel makes routes via lo reject
 	 * routes.
 	 */
-	if (system("ip link set lo up && ip link add mxa type veth peer name mxb && "
-		   "ip link set mxb address 02:00:00:00:00:02 && "
-		   "ip link set mxa up && ip link set mxb up && "
-		   "ip -6 addr add fc00::1/64 dev mxa nodad && "
-		   "ip -6 neigh add " SEG6_SID " dev mxa nud permanent "
-		   "lladdr 02:00:00:00:00:02"))
+	if (system("ip link set lo up && ip link add mxa type veth peer name mxb && ip link set mxb address 02:00:00:00:00:02 && ip link set mxa up && ip link set mxb up && ip -6 addr add fc00::1/64 dev mxa nodad && ip -6 neigh add " SEG6_SID " dev mxa nud permanent lladdr 02:00:00:00:00:02"))
 		return *errp = EIO, 2;
 	*errp = seg6_route_add(bpf_fd, if_nametoindex("mxa"));
 	if (*errp)
@@ -1295,7 +1304,8 @@ static int seg6_child(int bpf_fd, int *errp)
 	if (s < 0)
 		return *errp = errno, 4;
 	/* segments[0] is the final destination (the kernel fills it in from
-	 * sendto()); the datagram goes first to segments[1], the SID. */
+	 * sendto()); the datagram goes first to segments[1], the SID.
+	 */
 	inet_pton(AF_INET6, SEG6_SID, &srh.seg[1]);
 	if (setsockopt(s, IPPROTO_IPV6, IPV6_RTHDR, &srh, sizeof(srh)))
 		return *errp = errno, 4;
@@ -1407,8 +1417,7 @@ static int trig_lirc(struct cell *c)
 		/* The last CPU: not the one a thread would run on anyway. */
 		r = pin_rc_threads(ncpus - 1);
 		if (r <= 0) {
-			cell_set(c, "skip", "loads; cannot pin rc-core's thread to CPU %d (%s), "
-				 "so no known CPU to check the per-CPU slot against",
+			cell_set(c, "skip", "loads; cannot pin rc-core's thread to CPU %d (%s), so no known CPU to check the per-CPU slot against",
 				 ncpus - 1, r ? tap_errname(-r) : "no rc<N> thread");
 			goto out;
 		}
@@ -1540,7 +1549,8 @@ static int check_promises(struct cell *c)
 		if (bpf_map_lookup_elem(c->map_fd, skey, v))
 			return cell_set(c, "fail", "reading back: %s", tap_errname(errno));
 		/* A program that may not ask for its CPU (LIRC_MODE2): the CPU
-		 * trig_lirc() pinned the thread that runs it to. */
+		 * trig_lirc() pinned the thread that runs it to.
+		 */
 		if (cpu == MX_CPU_UNKNOWN)
 			cpu = c->cpu;
 		if (cpu >= (__u32)ncpus)
@@ -1549,8 +1559,8 @@ static int check_promises(struct cell *c)
 			return cell_set(c, "fail", "CPU %u read 0x%llx, its slot holds 0x%llx",
 					cpu, (unsigned long long)st->seen, PERCPU_BASE + cpu);
 		if (v[cpu] != ((PERCPU_BASE + cpu) | MX_MARK))
-			return cell_set(c, "fail", "CPU %u's slot holds 0x%llx after the write "
-					"through the pointer, expected 0x%llx", cpu,
+			return cell_set(c, "fail", "CPU %u's slot holds 0x%llx after the write through the pointer, expected 0x%llx",
+					cpu,
 					(unsigned long long)v[cpu], (PERCPU_BASE + cpu) | MX_MARK);
 		for (i = 0; i < ncpus; i++)
 			if ((v[i] & ~MX_MARK) != PERCPU_BASE + i)
@@ -1623,14 +1633,16 @@ static char expected_path[512];
 static void load_expected(void)
 {
 	char series[32], line[1024];
-	unsigned maj = 0, min = 0;
+	unsigned int maj, min;
 	struct utsname u;
 	FILE *f;
 
 	uname(&u);
-	sscanf(u.release, "%u.%u", &maj, &min);
+	if (sscanf(u.release, "%u.%u", &maj, &min) != 2)
+		maj = min = 0;	/* no series 0.0: no expectations */
 	/* Our debug kernel (make check-debug) builds in what Debian's leaves
-	 * out (BPF_LIRC_MODE2, rc-loopback): a matrix of its own. */
+	 * out (BPF_LIRC_MODE2, rc-loopback): a matrix of its own.
+	 */
 	snprintf(series, sizeof(series), "%u.%u%s", maj, min,
 		 strstr(u.release, "-extmap-debug") ? "-debug" : "");
 	snprintf(expected_path, sizeof(expected_path), "%s/selftests/matrix/expected-%s.tsv",
@@ -1865,7 +1877,8 @@ static int race_run(struct bpf_program *prog)
 }
 
 /* Race on a kernel array (@ext false) or an extmap array; 0 with @res
- * filled in, or -1. */
+ * filled in, or -1.
+ */
 static int race(bool ext, struct race_result *res)
 {
 	struct mx_race *s = mx_race__open();
@@ -1905,8 +1918,7 @@ static int race(bool ext, struct race_result *res)
 		}
 		res->plain = ev.plain;
 		res->atomic = ev.atomic;
-		tap_diag("extmap array, %d CPUs x %d runs = %llu increments: plain %llu (lost %llu), "
-			 "atomic %llu; bpf_spin_lock not possible (extmap maps have no BTF)",
+		tap_diag("extmap array, %d CPUs x %d runs = %llu increments: plain %llu (lost %llu), atomic %llu; bpf_spin_lock not possible (extmap maps have no BTF)",
 			 ncpus, RACE_REPEAT, (unsigned long long)res->total,
 			 (unsigned long long)ev.plain, (unsigned long long)(res->total - ev.plain),
 			 (unsigned long long)ev.atomic);
@@ -1920,8 +1932,8 @@ static int race(bool ext, struct race_result *res)
 		res->plain = v.plain;
 		res->atomic = v.atomic;
 		res->locked = v.locked;
-		tap_diag("kernel array, %d CPUs x %d runs = %llu increments: plain %llu (lost %llu), "
-			 "atomic %llu, bpf_spin_lock %llu", ncpus, RACE_REPEAT,
+		tap_diag("kernel array, %d CPUs x %d runs = %llu increments: plain %llu (lost %llu), atomic %llu, bpf_spin_lock %llu",
+			 ncpus, RACE_REPEAT,
 			 (unsigned long long)res->total, (unsigned long long)v.plain,
 			 (unsigned long long)(res->total - v.plain), (unsigned long long)v.atomic,
 			 (unsigned long long)v.locked);
@@ -1960,9 +1972,7 @@ static int race_counts(const struct race_result *res)
 static int race_contended(const struct race_result *res, int counted)
 {
 	if (res->plain == res->total)
-		return tap_skip_reason("no contention: the plain increments lost none of %llu, "
-				       "so no two CPUs' increments interleaved (expected under "
-				       "single-threaded TCG, whose vCPUs take turns)",
+		return tap_skip_reason("no contention: the plain increments lost none of %llu, so no two CPUs' increments interleaved (expected under single-threaded TCG, whose vCPUs take turns)",
 				       (unsigned long long)res->total);
 	tap_diag("contention: the plain increments lost %llu of %llu",
 		 (unsigned long long)(res->total - res->plain), (unsigned long long)res->total);

@@ -262,8 +262,7 @@ static int unload_when_unused(const char *name)
 	     i++)
 		sleep_ms(100);
 	e = errno;
-	ASSERT(!err, "delete_module(%s): %s after %d tries (refcnt %ld); a map "
-	      "or program of this or an earlier test may still be alive",
+	ASSERT(!err, "delete_module(%s): %s after %d tries (refcnt %ld); a map or program of this or an earlier test may still be alive",
 	      name, tap_errname(e), i, module_refcnt(name));
 	tap_diag("%s unloaded after %d tries", name, i);
 	ASSERT(!module_loaded(name), "/sys/module/%s still there", name);
@@ -305,8 +304,8 @@ static int reload_module(void)
 		return tap_skip_reason("module still loaded: not unloaded above");
 	err = load_module("extmap.ko");
 	if (err) {
-		tap_diag("!!! COULD NOT RELOAD THE MODULE (%s): every later "
-			 "test will fail !!!", strerror(-err));
+		tap_diag("!!! COULD NOT RELOAD THE MODULE (%s): every later test will fail !!!",
+			 strerror(-err));
 		return TAP_FAIL;
 	}
 	/* devtmpfs creates the node asynchronously. */

@@ -152,8 +152,8 @@ static int p_lookup_flags(const struct pair *p, const void *key, void *out,
 		return r;
 	for (i = p->vs; i < p->vs + 16; i++) {
 		if (v1[i] != SENTINEL) {
-			tap_diag("%s k%u v%u: extmap lookup wrote past value_size "
-				 "at byte %u", p->kind, p->ks, p->vs, i);
+			tap_diag("%s k%u v%u: extmap lookup wrote past value_size at byte %u",
+				 p->kind, p->ks, p->vs, i);
 			return MISMATCH;
 		}
 	}
@@ -226,9 +226,8 @@ static int p_first_hash(const struct pair *p, const void *absent)
 					return MISMATCH;
 				}
 				if (memcmp(a, b, p->ks)) {
-					tap_diag("%s hash: first key [%s], after absent "
-						 "key [%s]", who[i], hexstr(a, p->ks),
-						 hexstr(b, p->ks));
+					tap_diag("%s hash: first key [%s], after absent key [%s]",
+						 who[i], hexstr(a, p->ks), hexstr(b, p->ks));
 					return MISMATCH;
 				}
 			}
@@ -236,9 +235,8 @@ static int p_first_hash(const struct pair *p, const void *absent)
 			errno = 0;
 			if (bpf_map_get_next_key(fds[i], absent, c) != r[i] ||
 			    errno != e[i]) {
-				tap_diag("%s hash: get_next_key(absent) %s, "
-					 "(NULL) %s", who[i], tap_errname(errno),
-					 tap_errname(e[i]));
+				tap_diag("%s hash: get_next_key(absent) %s, (NULL) %s",
+					 who[i], tap_errname(errno), tap_errname(e[i]));
 				return MISMATCH;
 			}
 		}
@@ -254,7 +252,8 @@ static int key_cmp(const void *a, const void *b)
 }
 
 /* Walk a hash with get_next_key; keys sorted into @keys, count returned,
- * -1 if a key was visited twice or the walk did not end in ENOENT. */
+ * -1 if a key was visited twice or the walk did not end in ENOENT.
+ */
 static int walk_hash(const struct pair *p, int fd, const char *who,
 		     unsigned char *keys, unsigned int room)
 {
@@ -307,8 +306,8 @@ static int p_compare_all(const struct pair *p)
 		if (n1 < 0 || n2 < 0)
 			goto out;
 		if (n1 != n2 || memcmp(k1, k2, (size_t)n1 * p->ks)) {
-			tap_diag("hash k%u v%u: iteration gives %d keys on extmap, "
-				 "%d on kernel, or different keys", p->ks, p->vs, n1, n2);
+			tap_diag("hash k%u v%u: iteration gives %d keys on extmap, %d on kernel, or different keys",
+				 p->ks, p->vs, n1, n2);
 			goto out;
 		}
 		for (i = 0; i < n1; i++)
@@ -555,7 +554,8 @@ static int h_iterate(struct pair *p)
 		val_of(p, i, v);
 		STEP(p_update(p, k, v, BPF_ANY), 0);
 		/* After every insertion: same set, each key visited once,
-		 * NULL and an unknown key both start at the first key. */
+		 * NULL and an unknown key both start at the first key.
+		 */
 		STEP(p_compare_all(p), (int)i + 1);
 		STEP(p_first_hash(p, absent), 0);
 	}
@@ -843,7 +843,8 @@ static int run_random(bool hash, __u32 ks, __u32 vs, __u32 max,
 		} else if (op < 97) {
 			if (hash) {
 				/* Order-independent checks only: NULL or an
-				 * absent key give the first key. */
+				 * absent key give the first key.
+				 */
 				r = p_lookup(&p, k, NULL);
 				if (r == -ENOENT)
 					r = p_first_hash(&p, k);
@@ -865,8 +866,8 @@ static int run_random(bool hash, __u32 ks, __u32 vs, __u32 max,
 	}
 	r = p_compare_all(&p);
 	ASSERT(r != MISMATCH, "final comparison");
-	tap_diag("%u lookups found a key, %u updates hit E2BIG, %u full "
-		 "comparisons; %d keys at the end", found, e2big, full, r);
+	tap_diag("%u lookups found a key, %u updates hit E2BIG, %u full comparisons; %d keys at the end",
+		 found, e2big, full, r);
 	return TAP_PASS;
 }
 

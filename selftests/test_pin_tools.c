@@ -182,8 +182,8 @@ static int bpftool_map_update_lookup(void)
 
 	NEED_BPFTOOL();
 	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, 8, 4, "bt_arr", path) == 0, "pin");
-	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 0 0 0 "
-		     "value 0x2a 0 0 0 0 0 0 0", path);
+	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 0 0 0 value 0x2a 0 0 0 0 0 0 0",
+		     path);
 	ASSERT(rc == 0, "bpftool map update: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
 	ASSERT(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
@@ -197,8 +197,8 @@ static int bpftool_map_update_lookup(void)
 	ASSERT_OUT("key: 02 00 00 00 value: 08 07 06 05 04 03 02 01");
 	/* Out of range: ENOENT, which bpftool reports as "Not found". */
 	rc = run_cmd(out, sizeof(out), "bpftool map lookup pinned %s key 4 0 0 0", path);
-	ASSERT(rc != 0, "lookup of index 4 in a 4-entry array: exit 0, expected a "
-	      "failure (Not found):\n%s", out);
+	ASSERT(rc != 0, "lookup of index 4 in a 4-entry array: exit 0, expected a failure (Not found):\n%s",
+	      out);
 	ASSERT_OUT("Not found");
 	return TAP_PASS;
 }
@@ -241,21 +241,20 @@ static int bpftool_hash_update_delete_dump(void)
 	rc = run_cmd(out, sizeof(out), "bpftool map dump pinned %s", path);
 	ASSERT(rc == 0, "dump of the empty map: exit %d:\n%s", rc, out);
 	ASSERT_OUT("Found 0 elements");
-	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 2 3 "
-		     "value 4 5 noexist", path);
+	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 2 3 value 4 5 noexist",
+		     path);
 	ASSERT(rc == 0, "update noexist: exit %d:\n%s", rc, out);
-	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 2 3 "
-		     "value 6 7 noexist", path);
-	ASSERT(rc != 0, "second update noexist: exit 0, expected a failure with "
-	      "EEXIST:\n%s", out);
+	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 1 2 3 value 6 7 noexist",
+		     path);
+	ASSERT(rc != 0, "second update noexist: exit 0, expected a failure with EEXIST:\n%s", out);
 	ASSERT_OUT("update failed: File exists");
-	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 9 9 9 "
-		     "value 8 9 exist", path);
-	ASSERT(rc != 0, "update exist of an absent key: exit 0, expected a failure "
-	      "with ENOENT:\n%s", out);
+	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 9 9 9 value 8 9 exist",
+		     path);
+	ASSERT(rc != 0, "update exist of an absent key: exit 0, expected a failure with ENOENT:\n%s",
+	      out);
 	ASSERT_OUT("update failed: No such file or directory");
-	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 7 7 7 "
-		     "value 0xaa 0xbb any", path);
+	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 7 7 7 value 0xaa 0xbb any",
+		     path);
 	ASSERT(rc == 0, "update any: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
 	ASSERT(fd >= 0, "bpf_obj_get: %s", tap_errname(errno));
@@ -270,8 +269,8 @@ static int bpftool_hash_update_delete_dump(void)
 	ASSERT(rc == 0, "delete: exit %d:\n%s", rc, out);
 	ASSERT_ERRNO(bpf_map_lookup_elem(fd, k, v), ENOENT);
 	rc = run_cmd(out, sizeof(out), "bpftool map delete pinned %s key 1 2 3", path);
-	ASSERT(rc != 0, "delete of a deleted key: exit 0, expected a failure with "
-	      "ENOENT:\n%s", out);
+	ASSERT(rc != 0, "delete of a deleted key: exit 0, expected a failure with ENOENT:\n%s",
+	      out);
 	ASSERT_OUT("delete failed: No such file or directory");
 	return TAP_PASS;
 }
@@ -342,8 +341,8 @@ static int extmapctl_create_and_info(void)
 	int rc;
 
 	ASSERT(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
-	rc = run_cmd(out, sizeof(out), "%s create array --key-size 4 --value-size 24 "
-		     "--max-entries 16 --name ctl_arr --pin %s", extmapctl(), path);
+	rc = run_cmd(out, sizeof(out), "%s create array --key-size 4 --value-size 24 --max-entries 16 --name ctl_arr --pin %s",
+		     extmapctl(), path);
 	ASSERT(rc == 0, "extmapctl create: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
 	ASSERT(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
@@ -374,9 +373,8 @@ static int extmapctl_hash_usable_by_bpf_and_bpftool(void)
 	int rc;
 
 	ASSERT(access(extmapctl(), X_OK) == 0, "%s: %s", extmapctl(), strerror(errno));
-	rc = run_cmd(out, sizeof(out), "%s create hash --key-size 4 --value-size 4 "
-		     "--max-entries 8 --flags %u --pin %s", extmapctl(),
-		     BPF_F_RDONLY_PROG, path);
+	rc = run_cmd(out, sizeof(out), "%s create hash --key-size 4 --value-size 4 --max-entries 8 --flags %u --pin %s",
+		     extmapctl(), BPF_F_RDONLY_PROG, path);
 	ASSERT(rc == 0, "extmapctl create: exit %d:\n%s", rc, out);
 	fd = bpf_obj_get(path);
 	ASSERT(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
@@ -389,10 +387,9 @@ static int extmapctl_hash_usable_by_bpf_and_bpftool(void)
 	ASSERT_FIELD("type:", "hash (extmap type 0x10002)");
 	ASSERT_FIELD("flags:", "0x80");
 	if (!have_program("bpftool"))
-		return tap_skip_reason("extmapctl's half passed; bpftool not found in "
-				       "PATH: the update through bpftool not run");
-	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 4 3 2 1 "
-		     "value 9 0 0 0", path);
+		return tap_skip_reason("extmapctl's half passed; bpftool not found in PATH: the update through bpftool not run");
+	rc = run_cmd(out, sizeof(out), "bpftool map update pinned %s key 4 3 2 1 value 9 0 0 0",
+		     path);
 	ASSERT(rc == 0, "bpftool map update: exit %d:\n%s", rc, out);
 	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &v));
 	ASSERT(v == 9, "value %u", v);
@@ -424,8 +421,8 @@ static int put_counter(const char *path, __u64 counter)
 /* Run the XDP program pinned at @prog with bpftool; check it found key 0. */
 static int bpftool_run(const char *prog)
 {
-	int rc = run_cmd(out, sizeof(out), "head -c 64 /dev/zero | "
-			 "bpftool prog run pinned %s data_in - repeat 1", prog);
+	int rc = run_cmd(out, sizeof(out), "head -c 64 /dev/zero | bpftool prog run pinned %s data_in - repeat 1",
+			 prog);
 
 	ASSERT(rc == 0, "bpftool prog run: exit %d:\n%s", rc, out);
 	ASSERT_OUT("Return value: 2,");	/* XDP_PASS: key 0 found */
@@ -454,8 +451,8 @@ static int bpftool_prog_load_uses_pinned_map(void)
 	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
 		      map) == 0, "pin");
 	ASSERT_OK(put_counter(map, 41));
-	rc = run_cmd(out, sizeof(out), "bpftool prog load %s %s type xdp "
-		     "map name pin_arr pinned %s", pin_obj(), prog, map);
+	rc = run_cmd(out, sizeof(out), "bpftool prog load %s %s type xdp map name pin_arr pinned %s",
+		     pin_obj(), prog, map);
 	ASSERT(rc == 0, "bpftool prog load: exit %d:\n%s", rc, out);
 	if (bpftool_run(prog) || check_counter(map, 42))
 		return TAP_FAIL;
@@ -479,8 +476,8 @@ static int bpftool_prog_loadall_uses_pinned_map(void)
 	ASSERT(pin_new(EXTMAP_MAP_TYPE_ARRAY, 4, sizeof(struct ext_val), 4, "pin_arr",
 		      map) == 0, "pin");
 	ASSERT_OK(put_counter(map, 7));
-	rc = run_cmd(out, sizeof(out), "bpftool prog loadall %s %s type xdp "
-		     "map name pin_arr pinned %s", pin_obj(), dir, map);
+	rc = run_cmd(out, sizeof(out), "bpftool prog loadall %s %s type xdp map name pin_arr pinned %s",
+		     pin_obj(), dir, map);
 	ASSERT(rc == 0, "bpftool prog loadall: exit %d:\n%s", rc, out);
 	snprintf(prog, sizeof(prog), "%s/pin_xdp", dir);
 	if (bpftool_run(prog) || check_counter(map, 8))

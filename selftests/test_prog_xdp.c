@@ -573,9 +573,8 @@ static int prog_update_delete_like_kernel(void)
 		ASSERT(run_modify(&e, st, &ea, &eh) == 0, "run");
 		ASSERT(run_modify(&k, st, &ka, &kh) == 0, "run");
 		ASSERT(ea == ka && eh == kh,
-		      "step %zu (op %u flags %#llx): extmap array %ld hash %ld, "
-		      "kernel array %ld hash %ld", i, st->op,
-		      (unsigned long long)st->flags, ea, eh, ka, kh);
+		      "step %zu (op %u flags %#llx): extmap array %ld hash %ld, kernel array %ld hash %ld",
+		      i, st->op, (unsigned long long)st->flags, ea, eh, ka, kh);
 		ASSERT(ka == st->arr_ret && kh == st->hash_ret,
 		      "step %zu: kernel array %ld hash %ld, script expects %ld %ld",
 		      i, ka, kh, st->arr_ret, st->hash_ret);

@@ -282,7 +282,7 @@ static void *user_thread(void *arg)
 	return NULL;
 }
 
-static const char *kind_name[] = { "array", "hash", "lpm" };
+static const char * const kind_name[] = { "array", "hash", "lpm" };
 
 static int create_map(int kind, __u32 max)
 {
@@ -501,9 +501,8 @@ static int run_type(int kind)
 				      2000000, i);
 		if (nmi_fd[i] < 0) {
 			if (i == 0)
-				tap_diag("no hardware PMU (perf_event_open(cycles): %s; under "
-					 "TCG there is none): no PMU NMI, NMIs come from "
-					 "extmap_test.ko only", tap_errname(errno));
+				tap_diag("no hardware PMU (perf_event_open(cycles): %s; under TCG there is none): no PMU NMI, NMIs come from extmap_test.ko only",
+					 tap_errname(errno));
 			continue;
 		}
 		links[nlinks] = bpf_program__attach_perf_event(skel->progs.st_nmi,
@@ -610,8 +609,7 @@ static int run_type(int kind)
 		bad += st->bad;
 		mismatch += st->mismatch;
 		if (st->bad || st->mismatch || (st->busy && !busy_ok)) {
-			tap_diag("actor %d (%s): %llu ops, %llu as recorded, %llu unexpected "
-				 "(last %lld), %llu lookups disagreeing, %llu EBUSY%s",
+			tap_diag("actor %d (%s): %llu ops, %llu as recorded, %llu unexpected (last %lld), %llu lookups disagreeing, %llu EBUSY%s",
 				 i, caller_name[c], (unsigned long long)st->ops,
 				 (unsigned long long)st->ok,
 				 (unsigned long long)st->bad, (long long)st->last_bad,
@@ -643,17 +641,14 @@ static int run_type(int kind)
 	for (i = 0; knmi_on && i < ncpu; i++) {
 		struct st_nmi_stats *ks = &skel->bss->knmi[i];
 
-		tap_diag("%s: NMI on cpu %d: %llu raised, program ran %llu times, in NMI "
-			 "%llu, on another cpu %llu, hash EBUSY outside an update on "
-			 "this cpu (another cpu held the lock) %llu",
+		tap_diag("%s: NMI on cpu %d: %llu raised, program ran %llu times, in NMI %llu, on another cpu %llu, hash EBUSY outside an update on this cpu (another cpu held the lock) %llu",
 			 kind_name[kind], i, knmi[i].runs, (unsigned long long)ks->fired,
 			 (unsigned long long)ks->in_nmi, (unsigned long long)ks->wrong_cpu,
 			 (unsigned long long)ks->busy_alone);
 		if (ks->fired != knmi[i].runs || ks->in_nmi != ks->fired ||
 		    ks->wrong_cpu || !ks->fired) {
-			tap_diag("NMI on cpu %d: expected the program to run once per NMI "
-				 "raised (%llu), every time in NMI on that cpu", i,
-				 knmi[i].runs);
+			tap_diag("NMI on cpu %d: expected the program to run once per NMI raised (%llu), every time in NMI on that cpu",
+				 i, knmi[i].runs);
 			ret = TAP_FAIL;
 		}
 	}
@@ -675,17 +670,14 @@ static int run_type(int kind)
 			ret = TAP_FAIL;
 		}
 	}
-	tap_diag("stress: %s: %llu ops, %llu busy, %llu full, %llu nomem in %d s "
-		 "(%llu test_run calls, %llu getpgid calls, %d cpus, %d PMU NMI events, "
-		 "%llu NMIs raised)", kind_name[kind], ops, busy, full, nomem, seconds,
+	tap_diag("stress: %s: %llu ops, %llu busy, %llu full, %llu nomem in %d s (%llu test_run calls, %llu getpgid calls, %d cpus, %d PMU NMI events, %llu NMIs raised)",
+		 kind_name[kind], ops, busy, full, nomem, seconds,
 		 xdp_runs, storm_runs, ncpu, nmi, knmi_raised);
-	tap_diag("stress: %s: ops by caller: xdp %llu, kprobe %llu, tracepoint %llu, "
-		 "perf_event %llu, PMU NMI %llu, extmap_test NMI %llu, bpf(2) %llu",
+	tap_diag("stress: %s: ops by caller: xdp %llu, kprobe %llu, tracepoint %llu, perf_event %llu, PMU NMI %llu, extmap_test NMI %llu, bpf(2) %llu",
 		 kind_name[kind], by[C_XDP], by[C_KPROBE], by[C_TP], by[C_PERF],
 		 by[C_PMU_NMI], by[C_KNMI], by[C_USER]);
-	tap_figure("test_stress", kind_name[kind], "%llu ops, %llu busy, %llu full, "
-		   "%llu NMI ops, %d s", ops, busy, full, by[C_KNMI] + by[C_PMU_NMI],
-		   seconds);
+	tap_figure("test_stress", kind_name[kind], "%llu ops, %llu busy, %llu full, %llu NMI ops, %d s",
+		   ops, busy, full, by[C_KNMI] + by[C_PMU_NMI], seconds);
 	if (bad || mismatch)
 		ret = TAP_FAIL;
 
@@ -745,8 +737,8 @@ static int run_type(int kind)
 	if (ret == TAP_PASS && kind != ST_ARRAY)
 		ret = check_full(kind, fd, max, n, have_present ? present : NULL);
 	if (ret == TAP_PASS && !knmi_on)
-		ret = tap_skip_reason("every other check passed, but %s: the NMI "
-				      "actor did not run", knmi_why);
+		ret = tap_skip_reason("every other check passed, but %s: the NMI actor did not run",
+				      knmi_why);
 out:
 	while (nlinks)
 		bpf_link__destroy(links[--nlinks]);
@@ -785,7 +777,7 @@ int main(void)
 	seed = getenv("EXTMAP_STRESS_SEED") ? strtoull(getenv("EXTMAP_STRESS_SEED"), NULL, 0) :
 					     (uint64_t)time(NULL) * 2654435761u;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# stress: %d s per type (EXTMAP_STRESS_SECONDS), %d cpus, seed %#llx "
-	       "(EXTMAP_STRESS_SEED)\n", seconds, ncpu, (unsigned long long)seed);
+	printf("# stress: %d s per type (EXTMAP_STRESS_SECONDS), %d cpus, seed %#llx (EXTMAP_STRESS_SEED)\n",
+	       seconds, ncpu, (unsigned long long)seed);
 	return tap_main(cases, TAP_ARRAY_SIZE(cases));
 }

@@ -85,8 +85,8 @@ static int child_with_caps(uint64_t caps, bool expect_ok)
 			return 1;
 		}
 		if (!expect_ok && (r == 0 || err != EPERM)) {
-			tap_diag("child with caps %#llx: create type %#x: %s, "
-				 "expected EPERM", (unsigned long long)caps,
+			tap_diag("child with caps %#llx: create type %#x: %s, expected EPERM",
+				 (unsigned long long)caps,
 				 types[i], r == 0 ? "created" : tap_errname(err));
 			return 2;
 		}

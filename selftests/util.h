@@ -55,7 +55,8 @@ int fdinfo_field(int fd, const char *field, unsigned long long *val);
 int run_child(int (*fn)(void *), void *arg);
 
 /* Set effective and permitted capabilities to @caps (a bit mask), drop
- * inheritable and ambient ones.  0, or -1 and errno. */
+ * inheritable and ambient ones.  0, or -1 and errno.
+ */
 int caps_set(uint64_t caps);
 
 /*

@@ -47,7 +47,7 @@
 #include <uapi/linux/extmap.h>
 
 /* Special fields of values, for struct extmap_type's @btf_fields. */
-#define EXTMAP_FIELD_SPIN_LOCK	(1U << 0)
+#define EXTMAP_FIELD_SPIN_LOCK	BIT(0)
 
 struct extmap_map;
 
