@@ -19,6 +19,18 @@
 #   make bench           time each extmap type against its kernel counterpart
 #   make lint            checkpatch.pl on the kernel code (--strict) and on
 #                        lib/, extmapctl/, examples/; sparse on the module
+#   make install         the module for every built test kernel (then
+#                        depmod), extmapctl and its manual, libextmap (.so,
+#                        .a, headers, libextmap.pc) and the kit for map type
+#                        modules; DESTDIR, PREFIX and the *DIR variables
+#                        below move them.  make uninstall removes them.
+#   make check-uninstall install into a scratch DESTDIR, uninstall, and fail
+#                        if anything is left
+#   make kmod-example    build examples/kmod/ against a kit installed into
+#                        build/kit/ (as a third party would), per kernel
+#   make deb             the Debian packages, into build/deb/
+#   make check-install   install the packages in a fresh Debian 12 root and
+#                        use them there (slow: debootstrap; scripts/check-install)
 #   make clean
 #
 # Everything is built under build/: build/<kernel release>/extmap.ko (and
@@ -29,9 +41,29 @@ SRCTREE  := $(CURDIR)
 BUILD    := $(SRCTREE)/build
 KERNELS  ?= $(shell $(SRCTREE)/scripts/kernels)
 
-export SRCTREE BUILD
+# The project's version: libextmap.pc, extmapctl --version and the kit's
+# directory take it from here; dkms.conf and debian/changelog repeat it,
+# and scripts/check-version fails when they differ.
+EXTMAP_VERSION := 0.1.0
+
+# Where make install puts things.  Modules go to the kernel's own tree, which
+# modprobe searches, whatever PREFIX is; updates/ wins over the kernel's own
+# modules and is where DKMS puts its too (updates/dkms/).
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+KITDIR     ?= $(PREFIX)/src/extmap-$(EXTMAP_VERSION)
+MODDIR     ?= /lib/modules
+DEPMOD     ?= depmod
+INSTALL    ?= install
+
+export SRCTREE BUILD EXTMAP_VERSION PREFIX SBINDIR LIBDIR INCLUDEDIR MANDIR KITDIR
 
 .PHONY: all module lib extmapctl examples selftests bench-tools check check-debug bench clean FORCE
+.PHONY: install uninstall install-module uninstall-module install-kit uninstall-kit
+.PHONY: check-uninstall kmod-example deb check-install check-version
 
 all: module lib extmapctl examples selftests bench-tools
 
@@ -191,6 +223,81 @@ check-debug: lib extmapctl examples selftests
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-$(DEBUG_VM_TIMEOUT)} \
 	EXTMAP_TEST_TIMEOUT=$${EXTMAP_TEST_TIMEOUT:-$(DEBUG_TEST_TIMEOUT)} \
 	$(SRCTREE)/scripts/check $$krel
+
+# ---- install -------------------------------------------------------------
+#
+# The kit for modules that provide map types (README, "Map types of your
+# own"): the kernel-side headers, compat.h and compat.kbuild as they are
+# (with the tree's layout, which extmap.kbuild's -I flags expect), and
+# extmap.kbuild, which a type module's Kbuild includes; install-module adds
+# symvers/<release>/Module.symvers per kernel.  The extmap-dkms package's
+# /usr/src/extmap-<version>/ is a kit too: the same files, DKMS's build
+# leaving the symbols in its own tree (dkms.conf, POST_BUILD).
+KIT_FILES := include/linux/extmap.h include/uapi/linux/extmap.h \
+	     module/compat.h module/compat.kbuild
+# extmap's own directories, which uninstall removes when they are empty
+# (scripts/prune-dirs): anything else only inside a DESTDIR.
+PRUNE = $(SRCTREE)/scripts/prune-dirs
+
+install: install-module install-kit
+	$(MAKE) -C lib install
+	$(MAKE) -C extmapctl install
+
+uninstall: uninstall-module uninstall-kit
+	$(MAKE) -C lib uninstall
+	$(MAKE) -C extmapctl uninstall
+
+# Every test kernel the module is built for (make module; KERNELS= picks
+# others).  depmod makes modprobe find it, and a type module's dependency on
+# it; in a DESTDIR there is nothing to run depmod on yet: the packager's
+# or the target system's depmod does it (as for the kernel's own
+# modules_install, which runs depmod -b only when told where System.map is).
+install-module: module install-kit
+	@set -e; n=0; for k in $(KERNELS); do \
+		b=$(BUILD)/$$k; \
+		d=$(DESTDIR)$(MODDIR)/$$k/updates/extmap; \
+		s=$(DESTDIR)$(KITDIR)/symvers/$$k; \
+		echo "  INSTALL $$d/extmap.ko"; \
+		$(INSTALL) -d $$d $$s; \
+		$(INSTALL) -m 644 $$b/extmap.ko $$d/; \
+		$(INSTALL) -m 644 $$b/Module.symvers $$s/; \
+		if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $$k; fi; \
+		n=$$((n + 1)); \
+	done; [ $$n -gt 0 ] || { echo "install: no test kernel (scripts/kernels)" >&2; exit 1; }
+
+# By glob rather than by KERNELS: a kernel installed for earlier may be
+# gone from the test kernels since.
+uninstall-module:
+	@set -e; for ko in $(DESTDIR)$(MODDIR)/*/updates/extmap/extmap.ko; do \
+		[ -e "$$ko" ] || continue; \
+		d=$${ko%/extmap.ko}; k=$${d%/updates/extmap}; k=$${k##*/}; \
+		echo "  REMOVE  $$ko"; \
+		rm -f $$ko; \
+		$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$$d/..) $$d; \
+		if [ -z "$(DESTDIR)" ] && [ -e $(MODDIR)/$$k/modules.dep ]; then \
+			$(DEPMOD) -a $$k; \
+		fi; \
+	done
+
+install-kit:
+	@set -e; for f in $(KIT_FILES); do \
+		$(INSTALL) -D -m 644 $(SRCTREE)/$$f $(DESTDIR)$(KITDIR)/$$f; \
+	done
+	sed 's|@VERSION@|$(EXTMAP_VERSION)|' $(SRCTREE)/scripts/extmap.kbuild \
+		>$(DESTDIR)$(KITDIR)/extmap.kbuild
+	chmod 644 $(DESTDIR)$(KITDIR)/extmap.kbuild
+
+uninstall-kit:
+	rm -f $(addprefix $(DESTDIR)$(KITDIR)/,$(KIT_FILES) extmap.kbuild) \
+		$(DESTDIR)$(KITDIR)/symvers/*/Module.symvers
+	$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$(dir $(KITDIR))) \
+		$(DESTDIR)$(KITDIR)/include/linux $(DESTDIR)$(KITDIR)/include/uapi/linux \
+		$(DESTDIR)$(KITDIR)/module $(wildcard $(DESTDIR)$(KITDIR)/symvers/*)
+
+# install then uninstall into a scratch DESTDIR: fails if uninstall leaves
+# any file, link or directory behind, or if install put nothing.
+check-uninstall: module lib extmapctl
+	@$(SRCTREE)/scripts/check-uninstall
 
 clean:
 	rm -rf $(BUILD)
