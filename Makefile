@@ -294,6 +294,54 @@ uninstall-kit:
 		$(DESTDIR)$(KITDIR)/include/linux $(DESTDIR)$(KITDIR)/include/uapi/linux \
 		$(DESTDIR)$(KITDIR)/module $(wildcard $(DESTDIR)$(KITDIR)/symvers/*)
 
+# The source tree DKMS builds from (dkms.conf), which the extmap-dkms
+# package ships: the module's sources, the top-level Kbuild, dkms.conf and
+# its POST_BUILD script, and the kit, so that /usr/src/extmap-<version>/ is
+# also what a map type module builds against.  Then, from a checkout:
+#	make install-dkms-src && dkms install extmap/$(EXTMAP_VERSION)
+DKMS_SRCDIR ?= /usr/src/extmap-$(EXTMAP_VERSION)
+DKMS_FILES  := Kbuild dkms.conf module/Kbuild $(wildcard module/*.[ch])
+.PHONY: install-dkms-src uninstall-dkms-src
+install-dkms-src: check-version
+	@$(MAKE) -s install-kit KITDIR=$(DKMS_SRCDIR)
+	@set -e; for f in $(DKMS_FILES); do \
+		$(INSTALL) -D -m 644 $(SRCTREE)/$$f $(DESTDIR)$(DKMS_SRCDIR)/$$f; \
+	done
+	$(INSTALL) -D -m 755 $(SRCTREE)/scripts/dkms-post-build \
+		$(DESTDIR)$(DKMS_SRCDIR)/scripts/dkms-post-build
+
+uninstall-dkms-src:
+	@$(MAKE) -s uninstall-kit KITDIR=$(DKMS_SRCDIR)
+	rm -f $(addprefix $(DESTDIR)$(DKMS_SRCDIR)/,$(DKMS_FILES) scripts/dkms-post-build)
+	$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$(dir $(DKMS_SRCDIR))) \
+		$(DESTDIR)$(DKMS_SRCDIR)/module $(DESTDIR)$(DKMS_SRCDIR)/scripts
+
+# The versions dkms.conf and debian/changelog repeat must be this one.
+check-version:
+	@$(SRCTREE)/scripts/check-version $(EXTMAP_VERSION)
+
+# The sample map type module (examples/kmod/) built as a third party would:
+# against a kit installed into build/kit/ rather than against the tree, for
+# each test kernel whose build tree is on this machine (the 7.x kernel's
+# builds only in its chroot: scripts/check-install covers it), each in
+# build/<release>/example/.
+kmod-example: module
+	@rm -rf $(BUILD)/kit
+	@$(MAKE) -s install-kit DESTDIR= KITDIR=$(BUILD)/kit
+	@set -e; for k in $(KERNELS); do \
+		kdir=/lib/modules/$$k/build; \
+		if [ ! -e $$kdir/Makefile ]; then \
+			echo "kmod-example: $$k: skipped, its build tree is not on this machine (chroot)"; \
+			continue; \
+		fi; \
+		mkdir -p $(BUILD)/kit/symvers/$$k $(BUILD)/$$k/example; \
+		cp $(BUILD)/$$k/Module.symvers $(BUILD)/kit/symvers/$$k/; \
+		ln -sf $(SRCTREE)/examples/kmod/extmap_zarray.c \
+			$(SRCTREE)/examples/kmod/Kbuild $(BUILD)/$$k/example/; \
+		env -u SRCTREE $(MAKE) -C $$kdir M=$(BUILD)/$$k/example \
+			EXTMAP_KIT=$(BUILD)/kit W=1 modules; \
+	done
+
 # install then uninstall into a scratch DESTDIR: fails if uninstall leaves
 # any file, link or directory behind, or if install put nothing.
 check-uninstall: module lib extmapctl
