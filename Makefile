@@ -316,6 +316,10 @@ uninstall-dkms-src:
 	$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$(dir $(DKMS_SRCDIR))) \
 		$(DESTDIR)$(DKMS_SRCDIR)/module $(DESTDIR)$(DKMS_SRCDIR)/scripts
 
+# The Debian packages into build/deb/, checked with lintian (scripts/build-deb).
+deb:
+	@$(SRCTREE)/scripts/build-deb
+
 # The versions dkms.conf and debian/changelog repeat must be this one.
 check-version:
 	@$(SRCTREE)/scripts/check-version $(EXTMAP_VERSION)
