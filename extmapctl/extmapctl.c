@@ -110,9 +110,7 @@ static const struct opt_desc options[] = {
 	{ OPT_NAME, "name", 0, "NAME",
 	  "Map name, up to 15 of [A-Za-z0-9_.] (create)." },
 	{ OPT_FLAGS, "flags", 0, "N",
-	  "BPF_F_* map flags, as a number (create; default 0).  "
-	  "BPF_F_RDONLY and BPF_F_WRONLY are refused: they would restrict "
-	  "only the descriptor that create closes once the map is pinned." },
+	  "BPF_F_* map flags, a number (create; default 0; not RDONLY/WRONLY)." },
 	{ OPT_NUMA_NODE, "numa-node", 0, "N",
 	  "NUMA node; implies BPF_F_NUMA_NODE (create)." },
 };
@@ -560,7 +558,7 @@ static int check_pin_path(const struct cmd *cmd, const struct ctx *ctx)
 		return EXIT_RUNTIME;
 	}
 	if (sfs.f_type != BPF_FS_MAGIC) {
-		err_msg(ctx, "%s: cannot pin at %s: %s is not on a bpffs mount (mount -t bpf bpf /sys/fs/bpf)",
+		err_msg(ctx, "%s: cannot pin at %s: %s is not on a bpffs mount (mount -t bpf none /sys/fs/bpf)",
 			cmd->name, ctx->pin, dir);
 		return EXIT_RUNTIME;
 	}
@@ -766,6 +764,25 @@ static void print_map_json(const struct map_desc *d)
 }
 
 /*
+ * The first directory on the way to @path that the caller may not search
+ * (bpffs mounts are 0700 by default), into @dir; false if there is none.
+ */
+static bool unsearchable_dir(const char *path, char *dir, size_t size)
+{
+	size_t i, len = strlen(path);
+
+	for (i = 1; i < len && i < size; i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(dir, path, i);
+		dir[i] = '\0';
+		if (access(dir, X_OK))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Why bpf_obj_get() refused @path.  The kernel says EACCES both for a file
  * that is not on bpffs and for a pin whose mode forbids reading, and
  * EINVAL for a pinned program or link opened read-only: look at the file
@@ -774,12 +791,19 @@ static void print_map_json(const struct map_desc *d)
 static int obj_get_err(const struct cmd *cmd, const struct ctx *ctx,
 		       const char *path, int err)
 {
+	char mode[64], dir[4096];
 	struct statfs sfs;
-	char mode[64];
 	struct stat st;
 
 	if (stat(path, &st)) {
-		err_msg(ctx, "%s: %s: %s", cmd->name, path, strerror(errno));
+		err = errno;
+		if (err == EACCES && unsearchable_dir(path, dir, sizeof(dir)))
+			err_msg(ctx, "%s: %s: cannot reach it: no search permission on %s (%s)",
+				cmd->name, path, dir,
+				mode_str(dir, mode, sizeof(mode)));
+		else
+			err_msg(ctx, "%s: %s: %s", cmd->name, path,
+				strerror(err));
 		return EXIT_RUNTIME;
 	}
 	if (!statfs(path, &sfs) && sfs.f_type != BPF_FS_MAGIC) {
