@@ -88,7 +88,7 @@ lib: FORCE
 extmapctl: lib
 	$(MAKE) -C extmapctl
 
-examples:
+examples: lib
 	$(MAKE) -C examples
 
 selftests: lib
@@ -319,6 +319,11 @@ uninstall-dkms-src:
 # The Debian packages into build/deb/, checked with lintian (scripts/build-deb).
 deb:
 	@$(SRCTREE)/scripts/build-deb
+
+# The packages installed into a fresh Debian 12 root and used from there
+# (scripts/check-install): minutes, so not part of check.
+check-install: deb
+	@$(SRCTREE)/scripts/check-install
 
 # The versions dkms.conf and debian/changelog repeat must be this one.
 check-version:
