@@ -255,6 +255,10 @@ uninstall: uninstall-module uninstall-kit
 install-module: module install-kit
 	@set -e; n=0; for k in $(KERNELS); do \
 		b=$(BUILD)/$$k; \
+		if [ ! -f $$b/extmap.ko ]; then \
+			echo "install: $$k: extmap.ko not built (make KDIR= built another kernel only): skipped"; \
+			continue; \
+		fi; \
 		d=$(DESTDIR)$(MODDIR)/$$k/updates/extmap; \
 		s=$(DESTDIR)$(KITDIR)/symvers/$$k; \
 		echo "  INSTALL $$d/extmap.ko"; \
@@ -263,7 +267,7 @@ install-module: module install-kit
 		$(INSTALL) -m 644 $$b/Module.symvers $$s/; \
 		if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $$k; fi; \
 		n=$$((n + 1)); \
-	done; [ $$n -gt 0 ] || { echo "install: no test kernel (scripts/kernels)" >&2; exit 1; }
+	done; [ $$n -gt 0 ] || { echo "install: extmap.ko is built for no test kernel (scripts/kernels)" >&2; exit 1; }
 
 # By glob rather than by KERNELS: a kernel installed for earlier may be
 # gone from the test kernels since.
