@@ -26,6 +26,8 @@
 #                        below move them.  make uninstall removes them.
 #   make check-uninstall install into a scratch DESTDIR, uninstall, and fail
 #                        if anything is left
+#   make install-dkms-src the source tree DKMS builds from, in
+#                        /usr/src/extmap-<version>/ (then dkms add/install)
 #   make kmod-example    build examples/kmod/ against a kit installed into
 #                        build/kit/ (as a third party would), per kernel
 #   make deb             the Debian packages, into build/deb/
