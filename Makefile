@@ -304,7 +304,8 @@ uninstall-kit:
 # package ships: the module's sources, the top-level Kbuild, dkms.conf and
 # its POST_BUILD script, and the kit, so that /usr/src/extmap-<version>/ is
 # also what a map type module builds against.  Then, from a checkout:
-#	make install-dkms-src && dkms install extmap/$(EXTMAP_VERSION)
+#	make install-dkms-src
+#	dkms add extmap/$(EXTMAP_VERSION) && dkms install extmap/$(EXTMAP_VERSION)
 DKMS_SRCDIR ?= /usr/src/extmap-$(EXTMAP_VERSION)
 DKMS_FILES  := Kbuild dkms.conf module/Kbuild $(wildcard module/*.[ch])
 .PHONY: install-dkms-src uninstall-dkms-src
@@ -337,9 +338,9 @@ check-version:
 
 # The sample map type module (examples/kmod/) built as a third party would:
 # against a kit installed into build/kit/ rather than against the tree, for
-# each test kernel whose build tree is on this machine (the 7.x kernel's
-# builds only in its chroot: scripts/check-install covers it), each in
-# build/<release>/example/.
+# each test kernel whose build tree is on this machine, each in
+# build/<release>/example/.  The 7.x kernel's tree builds only in its
+# chroot, which this does not enter: skipped, saying so.
 kmod-example: module
 	@rm -rf $(BUILD)/kit
 	@$(MAKE) -s install-kit DESTDIR= KITDIR=$(BUILD)/kit
