@@ -208,7 +208,7 @@ usage_err(const struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* "0640 root:bpf" for @path, or "" if it cannot be stat'ed. */
+/* "mode 0640, owner 0:0" for @path, or "?" if it cannot be stat'ed. */
 static const char *mode_str(const char *path, char *buf, size_t size)
 {
 	struct stat st;
@@ -239,9 +239,11 @@ static int dev_err(const struct cmd *cmd, const struct ctx *ctx, int err)
 			cmd->name, ctx->dev, strerror(-err));
 		break;
 	case -EACCES:
-		err_msg(ctx, "%s: %s: no permission to open it (%s; it needs read and write)",
+		/* libextmap opens it read-only to list types, else read-write. */
+		err_msg(ctx, "%s: %s: no permission to open it (%s; %s needs %s)",
 			cmd->name, ctx->dev,
-			mode_str(ctx->dev, mode, sizeof(mode)));
+			mode_str(ctx->dev, mode, sizeof(mode)), cmd->name,
+			strcmp(cmd->name, "create") ? "read" : "read and write");
 		break;
 	case -EPERM:
 		err_msg(ctx, "%s: %s: operation not permitted: creating BPF maps needs CAP_BPF (or CAP_SYS_ADMIN)",
