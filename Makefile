@@ -19,6 +19,20 @@
 #   make bench           time each extmap type against its kernel counterpart
 #   make lint            checkpatch.pl on the kernel code (--strict) and on
 #                        the userspace and BPF code; sparse on the modules
+#   make install         the module for every built test kernel (then
+#                        depmod), extmapctl and its manual, libextmap (.so,
+#                        .a, headers, libextmap.pc) and the kit for map type
+#                        modules; DESTDIR, PREFIX and the *DIR variables
+#                        below move them.  make uninstall removes them.
+#   make check-uninstall install into a scratch DESTDIR, uninstall, and fail
+#                        if anything is left
+#   make install-dkms-src the source tree DKMS builds from, in
+#                        /usr/src/extmap-<version>/ (then dkms add/install)
+#   make kmod-example    build examples/kmod/ against a kit installed into
+#                        build/kit/ (as a third party would), per kernel
+#   make deb             the Debian packages, into build/deb/
+#   make check-install   install the packages in a fresh Debian 12 root and
+#                        use them there (slow: debootstrap; scripts/check-install)
 #   make clean
 #
 # Everything is built under build/: build/<kernel release>/extmap.ko (and
@@ -29,9 +43,29 @@ SRCTREE  := $(CURDIR)
 BUILD    := $(SRCTREE)/build
 KERNELS  ?= $(shell $(SRCTREE)/scripts/kernels)
 
-export SRCTREE BUILD
+# The project's version: libextmap.pc, extmapctl --version and the kit's
+# directory take it from here; dkms.conf and debian/changelog repeat it,
+# and scripts/check-version fails when they differ.
+EXTMAP_VERSION := 0.1.0
+
+# Where make install puts things.  Modules go to the kernel's own tree, which
+# modprobe searches, whatever PREFIX is; updates/ wins over the kernel's own
+# modules and is where DKMS puts its too (updates/dkms/).
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+KITDIR     ?= $(PREFIX)/src/extmap-$(EXTMAP_VERSION)
+MODDIR     ?= /lib/modules
+DEPMOD     ?= depmod
+INSTALL    ?= install
+
+export SRCTREE BUILD EXTMAP_VERSION PREFIX SBINDIR LIBDIR INCLUDEDIR MANDIR KITDIR
 
 .PHONY: all module lib extmapctl examples selftests bench-tools check check-debug bench clean FORCE
+.PHONY: install uninstall install-module uninstall-module install-kit uninstall-kit
+.PHONY: check-uninstall kmod-example deb check-install check-version
 
 all: module lib extmapctl examples selftests bench-tools
 
@@ -56,7 +90,7 @@ lib: FORCE
 extmapctl: lib
 	$(MAKE) -C extmapctl
 
-examples:
+examples: lib
 	$(MAKE) -C examples
 
 selftests: lib
@@ -191,6 +225,143 @@ check-debug: lib extmapctl examples selftests
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-$(DEBUG_VM_TIMEOUT)} \
 	EXTMAP_TEST_TIMEOUT=$${EXTMAP_TEST_TIMEOUT:-$(DEBUG_TEST_TIMEOUT)} \
 	$(SRCTREE)/scripts/check $$krel
+
+# ---- install -------------------------------------------------------------
+#
+# The kit for modules that provide map types (README, "Map types of your
+# own"): the kernel-side headers, compat.h and compat.kbuild as they are
+# (with the tree's layout, which extmap.kbuild's -I flags expect), and
+# extmap.kbuild, which a type module's Kbuild includes; install-module adds
+# symvers/<release>/Module.symvers per kernel.  The extmap-dkms package's
+# /usr/src/extmap-<version>/ is a kit too: the same files, DKMS's build
+# leaving the symbols in its own tree (dkms.conf, POST_BUILD).
+KIT_FILES := include/linux/extmap.h include/uapi/linux/extmap.h \
+	     module/compat.h module/compat.kbuild
+# extmap's own directories, which uninstall removes when they are empty
+# (scripts/prune-dirs): anything else only inside a DESTDIR.
+PRUNE = $(SRCTREE)/scripts/prune-dirs
+
+install: install-module install-kit
+	$(MAKE) -C lib install
+	$(MAKE) -C extmapctl install
+
+uninstall: uninstall-module uninstall-kit
+	$(MAKE) -C lib uninstall
+	$(MAKE) -C extmapctl uninstall
+
+# Every test kernel the module is built for (make module; KERNELS= picks
+# others).  depmod makes modprobe find it, and a type module's dependency on
+# it; in a DESTDIR there is nothing to run depmod on yet: the packager's
+# or the target system's depmod does it (as for the kernel's own
+# modules_install, which runs depmod -b only when told where System.map is).
+install-module: module install-kit
+	@set -e; n=0; for k in $(KERNELS); do \
+		b=$(BUILD)/$$k; \
+		if [ ! -f $$b/extmap.ko ]; then \
+			echo "install: $$k: extmap.ko not built (make KDIR= built another kernel only): skipped"; \
+			continue; \
+		fi; \
+		d=$(DESTDIR)$(MODDIR)/$$k/updates/extmap; \
+		s=$(DESTDIR)$(KITDIR)/symvers/$$k; \
+		echo "  INSTALL $$d/extmap.ko"; \
+		$(INSTALL) -d $$d $$s; \
+		$(INSTALL) -m 644 $$b/extmap.ko $$d/; \
+		$(INSTALL) -m 644 $$b/Module.symvers $$s/; \
+		if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $$k; fi; \
+		n=$$((n + 1)); \
+	done; [ $$n -gt 0 ] || { echo "install: extmap.ko is built for no test kernel (scripts/kernels)" >&2; exit 1; }
+
+# By glob rather than by KERNELS: a kernel installed for earlier may be
+# gone from the test kernels since.
+uninstall-module:
+	@set -e; for ko in $(DESTDIR)$(MODDIR)/*/updates/extmap/extmap.ko; do \
+		[ -e "$$ko" ] || continue; \
+		d=$${ko%/extmap.ko}; k=$${d%/updates/extmap}; k=$${k##*/}; \
+		echo "  REMOVE  $$ko"; \
+		rm -f $$ko; \
+		$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$$d/..) $$d; \
+		if [ -z "$(DESTDIR)" ] && [ -e $(MODDIR)/$$k/modules.dep ]; then \
+			$(DEPMOD) -a $$k; \
+		fi; \
+	done
+
+install-kit:
+	@set -e; for f in $(KIT_FILES); do \
+		$(INSTALL) -D -m 644 $(SRCTREE)/$$f $(DESTDIR)$(KITDIR)/$$f; \
+	done
+	sed 's|@VERSION@|$(EXTMAP_VERSION)|' $(SRCTREE)/scripts/extmap.kbuild \
+		>$(DESTDIR)$(KITDIR)/extmap.kbuild
+	chmod 644 $(DESTDIR)$(KITDIR)/extmap.kbuild
+
+uninstall-kit:
+	rm -f $(addprefix $(DESTDIR)$(KITDIR)/,$(KIT_FILES) extmap.kbuild) \
+		$(DESTDIR)$(KITDIR)/symvers/*/Module.symvers
+	$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$(dir $(KITDIR))) \
+		$(DESTDIR)$(KITDIR)/include/linux $(DESTDIR)$(KITDIR)/include/uapi/linux \
+		$(DESTDIR)$(KITDIR)/module $(wildcard $(DESTDIR)$(KITDIR)/symvers/*)
+
+# The source tree DKMS builds from (dkms.conf), which the extmap-dkms
+# package ships: the module's sources, the top-level Kbuild, dkms.conf and
+# its POST_BUILD script, and the kit, so that /usr/src/extmap-<version>/ is
+# also what a map type module builds against.  Then, from a checkout:
+#	make install-dkms-src
+#	dkms add extmap/$(EXTMAP_VERSION) && dkms install extmap/$(EXTMAP_VERSION)
+DKMS_SRCDIR ?= /usr/src/extmap-$(EXTMAP_VERSION)
+DKMS_FILES  := Kbuild dkms.conf module/Kbuild $(wildcard module/*.[ch])
+.PHONY: install-dkms-src uninstall-dkms-src
+install-dkms-src: check-version
+	@$(MAKE) -s install-kit KITDIR=$(DKMS_SRCDIR)
+	@set -e; for f in $(DKMS_FILES); do \
+		$(INSTALL) -D -m 644 $(SRCTREE)/$$f $(DESTDIR)$(DKMS_SRCDIR)/$$f; \
+	done
+	$(INSTALL) -D -m 755 $(SRCTREE)/scripts/dkms-post-build \
+		$(DESTDIR)$(DKMS_SRCDIR)/scripts/dkms-post-build
+
+uninstall-dkms-src:
+	@$(MAKE) -s uninstall-kit KITDIR=$(DKMS_SRCDIR)
+	rm -f $(addprefix $(DESTDIR)$(DKMS_SRCDIR)/,$(DKMS_FILES) scripts/dkms-post-build)
+	$(PRUNE) $(if $(DESTDIR),$(DESTDIR),$(dir $(DKMS_SRCDIR))) \
+		$(DESTDIR)$(DKMS_SRCDIR)/module $(DESTDIR)$(DKMS_SRCDIR)/scripts
+
+# The Debian packages into build/deb/, checked with lintian (scripts/build-deb).
+deb:
+	@$(SRCTREE)/scripts/build-deb
+
+# The packages installed into a fresh Debian 12 root and used from there
+# (scripts/check-install): minutes, so not part of check.
+check-install: deb
+	@$(SRCTREE)/scripts/check-install
+
+# The versions dkms.conf and debian/changelog repeat must be this one.
+check-version:
+	@$(SRCTREE)/scripts/check-version $(EXTMAP_VERSION)
+
+# The sample map type module (examples/kmod/) built as a third party would:
+# against a kit installed into build/kit/ rather than against the tree, for
+# each test kernel whose build tree is on this machine, each in
+# build/<release>/example/.  The 7.x kernel's tree builds only in its
+# chroot, which this does not enter: skipped, saying so.
+kmod-example: module
+	@rm -rf $(BUILD)/kit
+	@$(MAKE) -s install-kit DESTDIR= KITDIR=$(BUILD)/kit
+	@set -e; for k in $(KERNELS); do \
+		kdir=/lib/modules/$$k/build; \
+		if [ ! -e $$kdir/Makefile ]; then \
+			echo "kmod-example: $$k: skipped, its build tree is not on this machine (chroot)"; \
+			continue; \
+		fi; \
+		mkdir -p $(BUILD)/kit/symvers/$$k $(BUILD)/$$k/example; \
+		cp $(BUILD)/$$k/Module.symvers $(BUILD)/kit/symvers/$$k/; \
+		ln -sf $(SRCTREE)/examples/kmod/extmap_zarray.c \
+			$(SRCTREE)/examples/kmod/Kbuild $(BUILD)/$$k/example/; \
+		env -u SRCTREE $(MAKE) -C $$kdir M=$(BUILD)/$$k/example \
+			EXTMAP_KIT=$(BUILD)/kit W=1 modules; \
+	done
+
+# install then uninstall into a scratch DESTDIR: fails if uninstall leaves
+# any file, link or directory behind, or if install put nothing.
+check-uninstall: module lib extmapctl
+	@$(SRCTREE)/scripts/check-uninstall
 
 clean:
 	rm -rf $(BUILD)

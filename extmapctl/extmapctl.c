@@ -5,8 +5,17 @@
  *
  * Option parsing is table driven: every option is described once in
  * 'options' below, and that description feeds getopt_long(), the per-command
- * checks and the OPTIONS section of --help.
+ * checks and the OPTIONS section of the manual.  The manual itself is one
+ * set of tables too ('cmds' and the texts after it), printed as text by
+ * --help and as roff by --man, which makes extmapctl.8: the two cannot
+ * disagree.
+ *
+ * Errors name their cause: what extmapctl can check itself (a map name, a
+ * flag that would not last) it checks before asking the kernel, and an
+ * errno from the kernel is turned into the reason it stands for here
+ * (CAP_BPF for EPERM, the device's or the pin's mode for EACCES, ...).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -16,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -23,7 +34,15 @@
 #include "libextmap.h"
 
 #define PROG		"extmapctl"
-#define VERSION		"0.1.0"
+/* The Makefile passes the project's version (the top-level Makefile's). */
+#ifndef EXTMAP_VERSION
+#define EXTMAP_VERSION	"unknown"
+#endif
+
+/* statfs() f_type of bpffs; <linux/magic.h> has it as BPF_FS_MAGIC. */
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC	0xcafe4a11
+#endif
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -52,9 +71,11 @@ enum {
 	OPT_FLAGS	= 1 << 17,
 	OPT_NUMA_NODE	= 1 << 18,
 	OPT_PIN		= 1 << 19,
+	OPT_MAN		= 1 << 20,
 };
 
-#define GLOBAL_OPTS	(OPT_DEV | OPT_VERBOSE | OPT_HELP | OPT_VERSION)
+#define GLOBAL_OPTS	(OPT_DEV | OPT_VERBOSE | OPT_HELP | OPT_VERSION | \
+			 OPT_MAN | OPT_JSON)
 #define CREATE_NEEDS	(OPT_KEY_SIZE | OPT_VALUE_SIZE | OPT_MAX_ENTRIES | OPT_PIN)
 
 struct opt_desc {
@@ -74,8 +95,10 @@ static const struct opt_desc options[] = {
 	  "Show this manual, or COMMAND's part of it, and exit." },
 	{ OPT_VERSION, "version", 0, NULL,
 	  "Print the version and exit." },
+	{ OPT_MAN, "man", 0, NULL,
+	  "Print this manual in man(7) format and exit." },
 	{ OPT_JSON, "json", 0, NULL,
-	  "Print JSON instead of text (types, info)." },
+	  "Print JSON instead of text (types, info, list), errors included." },
 	{ OPT_KEY_SIZE, "key-size", 0, "N",
 	  "Size of a key in bytes (create; required)." },
 	{ OPT_VALUE_SIZE, "value-size", 0, "N",
@@ -87,7 +110,7 @@ static const struct opt_desc options[] = {
 	{ OPT_NAME, "name", 0, "NAME",
 	  "Map name, up to 15 of [A-Za-z0-9_.] (create)." },
 	{ OPT_FLAGS, "flags", 0, "N",
-	  "BPF_F_* map flags, as a number (create; default 0)." },
+	  "BPF_F_* map flags, a number (create; default 0; not RDONLY/WRONLY)." },
 	{ OPT_NUMA_NODE, "numa-node", 0, "N",
 	  "NUMA node; implies BPF_F_NUMA_NODE (create)." },
 };
@@ -124,49 +147,112 @@ struct cmd {
 };
 
 static const struct cmd *find_cmd(const char *name);
-static void print_manual(FILE *f);
+enum doc_format { DOC_TEXT, DOC_ROFF };
+
+static void print_manual(FILE *f, enum doc_format fmt);
 static void print_cmd_manual(FILE *f, const struct cmd *cmd);
 
 /* ---- messages ---------------------------------------------------------- */
 
-static void __attribute__((format(printf, 1, 2))) err_msg(const char *fmt, ...)
+static void json_str(const char *s);
+
+/*
+ * Print an error: "extmapctl: MSG" on stderr, or, under --json, the object
+ * {"error":"MSG"} on stdout, where a program reading the JSON looks for
+ * it (as bpftool does).
+ */
+static void verr_msg(const struct ctx *ctx, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (ctx->json) {
+		printf("{\"error\":");
+		json_str(msg);
+		printf("}\n");
+	} else {
+		fprintf(stderr, PROG ": %s\n", msg);
+	}
+}
+
+static void __attribute__((format(printf, 2, 3)))
+err_msg(const struct ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr_msg(ctx, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Report a bad command line and point at the relevant help; returns 2. */
-static int __attribute__((format(printf, 2, 3)))
-usage_err(const struct cmd *cmd, const char *fmt, ...)
+static int __attribute__((format(printf, 3, 4)))
+usage_err(const struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
-	if (cmd)
-		fprintf(stderr, "%s: ", cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (cmd)
-		fprintf(stderr, "\nTry '" PROG " help %s' for more information.\n",
-			cmd->name);
+	if (ctx->json)
+		err_msg(ctx, "%s%s%s", cmd ? cmd->name : "", cmd ? ": " : "",
+			msg);
+	else if (cmd)
+		fprintf(stderr, PROG ": %s: %s\nTry '" PROG
+			" help %s' for more information.\n",
+			cmd->name, msg, cmd->name);
 	else
-		fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+		fprintf(stderr, PROG ": %s\nTry '" PROG
+			" --help' for more information.\n", msg);
 	return EXIT_USAGE;
 }
 
-/* Report a failure to use the control device; the usual cause gets a hint. */
+/* "mode 0640, owner 0:0" for @path, or "?" if it cannot be stat'ed. */
+static const char *mode_str(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		snprintf(buf, size, "?");
+		return buf;
+	}
+	snprintf(buf, size, "mode %04o, owner %u:%u", st.st_mode & 07777,
+		 st.st_uid, st.st_gid);
+	return buf;
+}
+
+/*
+ * Report a failure to use the control device, with what the errno stands
+ * for there: no device means no module; EACCES is the device's mode, which
+ * is shown; EPERM is the missing capability.
+ */
 static int dev_err(const struct cmd *cmd, const struct ctx *ctx, int err)
 {
-	bool missing = err == -ENOENT || err == -ENODEV || err == -ENXIO;
+	char mode[64];
 
-	err_msg("%s: %s: %s%s", cmd->name, ctx->dev, strerror(-err),
-		missing ? " (is the extmap module loaded?)" : "");
+	switch (err) {
+	case -ENOENT:
+	case -ENODEV:
+	case -ENXIO:
+		err_msg(ctx, "%s: %s: %s (is the extmap module loaded? modprobe extmap)",
+			cmd->name, ctx->dev, strerror(-err));
+		break;
+	case -EACCES:
+		/* libextmap opens it read-only to list types, else read-write. */
+		err_msg(ctx, "%s: %s: no permission to open it (%s; %s needs %s)",
+			cmd->name, ctx->dev,
+			mode_str(ctx->dev, mode, sizeof(mode)), cmd->name,
+			strcmp(cmd->name, "create") ? "read" : "read and write");
+		break;
+	case -EPERM:
+		err_msg(ctx, "%s: %s: operation not permitted: creating BPF maps needs CAP_BPF (or CAP_SYS_ADMIN)",
+			cmd->name, ctx->dev);
+		break;
+	default:
+		err_msg(ctx, "%s: %s: %s", cmd->name, ctx->dev,
+			strerror(-err));
+	}
 	return EXIT_RUNTIME;
 }
 
@@ -183,7 +269,7 @@ static const struct opt_desc *find_opt(int id)
 }
 
 /* strtoul(base 0) that rejects signs, blanks, trailing junk and overflow. */
-static int parse_u32(int id, const char *s, __u32 *val)
+static int parse_u32(const struct ctx *ctx, int id, const char *s, __u32 *val)
 {
 	unsigned long v;
 	char *end;
@@ -191,10 +277,10 @@ static int parse_u32(int id, const char *s, __u32 *val)
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (*s < '0' || *s > '9' || *end)
-		return usage_err(NULL, "--%s: '%s' is not a number",
+		return usage_err(ctx, NULL, "--%s: '%s' is not a number",
 				 find_opt(id)->name, s);
 	if (errno == ERANGE || v > UINT32_MAX)
-		return usage_err(NULL, "--%s: '%s' is out of range (max %u)",
+		return usage_err(ctx, NULL, "--%s: '%s' is out of range (max %u)",
 				 find_opt(id)->name, s, UINT32_MAX);
 	*val = v;
 	return 0;
@@ -220,11 +306,11 @@ static int set_opt(struct ctx *ctx, int id, const char *arg)
 	case OPT_PIN:
 		ctx->pin = arg;
 		return 0;
-	case OPT_KEY_SIZE:	return parse_u32(id, arg, &ctx->key_size);
-	case OPT_VALUE_SIZE:	return parse_u32(id, arg, &ctx->value_size);
-	case OPT_MAX_ENTRIES:	return parse_u32(id, arg, &ctx->max_entries);
-	case OPT_FLAGS:		return parse_u32(id, arg, &ctx->flags);
-	case OPT_NUMA_NODE:	return parse_u32(id, arg, &ctx->numa_node);
+	case OPT_KEY_SIZE:	return parse_u32(ctx, id, arg, &ctx->key_size);
+	case OPT_VALUE_SIZE:	return parse_u32(ctx, id, arg, &ctx->value_size);
+	case OPT_MAX_ENTRIES:	return parse_u32(ctx, id, arg, &ctx->max_entries);
+	case OPT_FLAGS:		return parse_u32(ctx, id, arg, &ctx->flags);
+	case OPT_NUMA_NODE:	return parse_u32(ctx, id, arg, &ctx->numa_node);
 	}
 	return 0;	/* --help, --version: only recorded in ctx->seen */
 }
@@ -237,19 +323,19 @@ static void add_arg(struct ctx *ctx, const char *arg)
 }
 
 /* Report what getopt_long() choked on, in our own words and prefix. */
-static int getopt_err(int ret, char **argv)
+static int getopt_err(const struct ctx *ctx, int ret, char **argv)
 {
 	const struct opt_desc *o = optopt ? find_opt(optopt) : NULL;
 
 	if (ret == ':' && o && o->short_name)
-		return usage_err(NULL, "option '-%c' requires an argument",
+		return usage_err(ctx, NULL, "option '-%c' requires an argument",
 				 o->short_name);
 	if (ret == ':' && o)
-		return usage_err(NULL, "option '--%s' requires an argument",
+		return usage_err(ctx, NULL, "option '--%s' requires an argument",
 				 o->name);
 	if (optopt > 0 && optopt < 256 && !o)
-		return usage_err(NULL, "invalid option '-%c'", optopt);
-	return usage_err(NULL, "unrecognized option '%s'", argv[optind - 1]);
+		return usage_err(ctx, NULL, "invalid option '-%c'", optopt);
+	return usage_err(ctx, NULL, "unrecognized option '%s'", argv[optind - 1]);
 }
 
 /*
@@ -282,7 +368,7 @@ static int parse_cmdline(int argc, char **argv, struct ctx *ctx)
 	opterr = 0;
 	while ((ret = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (ret == '?' || ret == ':')
-			return getopt_err(ret, argv);
+			return getopt_err(ctx, ret, argv);
 		if (ret == 1) {
 			add_arg(ctx, optarg);
 			continue;
@@ -303,12 +389,12 @@ static int check_cmdline(const struct cmd *cmd, const struct ctx *ctx)
 	int nops = ctx->nargs - 1;
 
 	if (bad)
-		return usage_err(cmd, "option '--%s' does not apply here",
+		return usage_err(ctx, cmd, "option '--%s' does not apply here",
 				 find_opt(bad & -bad)->name);
 	if (nops < cmd->min_args)
-		return usage_err(cmd, "missing operand");
+		return usage_err(ctx, cmd, "missing operand");
 	if (nops > cmd->max_args)
-		return usage_err(cmd, "unexpected operand '%s'",
+		return usage_err(ctx, cmd, "unexpected operand '%s'",
 				 ctx->args[cmd->max_args + 1]);
 	return 0;
 }
@@ -390,11 +476,121 @@ static int resolve_type(const struct cmd *cmd, struct ctx *ctx, __u32 *id)
 	if (!err)
 		return 0;
 	if (err == -ENOENT && access(ctx->dev, F_OK) == 0) {
-		err_msg("%s: unknown map type '%s' (see '" PROG " types')",
+		err_msg(ctx, "%s: unknown map type '%s' (see '" PROG " types')",
 			cmd->name, ctx->args[1]);
 		return EXIT_RUNTIME;
 	}
 	return dev_err(cmd, ctx, err);
+}
+
+/* The rule of the kernel's map names (and the module's): see bpf(2). */
+static const char *name_problem(const char *name)
+{
+	const char *c;
+
+	if (strlen(name) >= EXTMAP_NAME_LEN)
+		return "longer than 15 characters";
+	for (c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '.'))
+			return "a character other than [A-Za-z0-9_.]";
+	return NULL;
+}
+
+/*
+ * What extmapctl can tell about the attributes before the kernel sees them,
+ * so that the message names the attribute and the rule.  The sizes and
+ * max entries are each type's business: only the kernel judges them.
+ */
+static int check_create_attrs(const struct cmd *cmd, const struct ctx *ctx)
+{
+	const char *problem;
+
+	if (ctx->name) {
+		problem = name_problem(ctx->name);
+		if (problem)
+			return usage_err(ctx, cmd, "--name '%s': %s",
+					 ctx->name, problem);
+	}
+	/*
+	 * The kernel takes these two as the access mode of the descriptor the
+	 * creation returns, not as a property of the map: they would be lost
+	 * when create closes it.  Who may open the pin for writing is the pin's
+	 * mode (chmod), since bpf_obj_get() asks for read and write by default.
+	 */
+	if (ctx->flags & (BPF_F_RDONLY | BPF_F_WRONLY))
+		return usage_err(ctx, cmd,
+				 "--flags: BPF_F_RDONLY and BPF_F_WRONLY only restrict the descriptor create returns, which it closes once the map is pinned, so they would not last: restrict the pin's mode with chmod instead, or BPF_F_RDONLY_PROG/BPF_F_WRONLY_PROG for programs");
+	if ((ctx->flags & BPF_F_RDONLY_PROG) && (ctx->flags & BPF_F_WRONLY_PROG))
+		return usage_err(ctx, cmd,
+				 "--flags: BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG exclude each other");
+	if ((ctx->flags & BPF_F_NUMA_NODE) && !(ctx->seen & OPT_NUMA_NODE))
+		return usage_err(ctx, cmd,
+				 "--flags: BPF_F_NUMA_NODE needs a node: give --numa-node N, which sets the flag");
+	return 0;
+}
+
+/*
+ * A pin must go on bpffs, where nothing has that name yet: both are known
+ * before the map exists, and checking them first spares creating a map
+ * only to drop it.
+ */
+static int check_pin_path(const struct cmd *cmd, const struct ctx *ctx)
+{
+	char dir[4096], *slash;
+	struct statfs sfs;
+	struct stat st;
+
+	if (!lstat(ctx->pin, &st)) {
+		err_msg(ctx, "%s: cannot pin at %s: it exists already (rm it first to replace it)",
+			cmd->name, ctx->pin);
+		return EXIT_RUNTIME;
+	}
+	snprintf(dir, sizeof(dir), "%s", ctx->pin);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (statfs(dir, &sfs)) {
+		err_msg(ctx, "%s: cannot pin at %s: %s: %s", cmd->name,
+			ctx->pin, dir, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (sfs.f_type != BPF_FS_MAGIC) {
+		err_msg(ctx, "%s: cannot pin at %s: %s is not on a bpffs mount (mount -t bpf none /sys/fs/bpf)",
+			cmd->name, ctx->pin, dir);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* Why the module refused to create the map, from its errno. */
+static int create_err(const struct cmd *cmd, const struct ctx *ctx, int err)
+{
+	const char *type = ctx->args[1];
+
+	switch (err) {
+	case -EINVAL:
+		err_msg(ctx, "%s: the '%s' type refused key size %u, value size %u, max entries %u or flags %#x (each type sets its own limits; extmap's types are described in Documentation/maps/)",
+			cmd->name, type, ctx->key_size, ctx->value_size,
+			ctx->max_entries, ctx->flags);
+		break;
+	case -E2BIG:
+		err_msg(ctx, "%s: map too large: a '%s' map of %u entries of %u-byte keys and %u-byte values needs more memory than one map may have",
+			cmd->name, type, ctx->max_entries, ctx->key_size,
+			ctx->value_size);
+		break;
+	case -ENOMEM:
+		err_msg(ctx, "%s: out of memory for a '%s' map of %u entries (or over the memory cgroup's limit)",
+			cmd->name, type, ctx->max_entries);
+		break;
+	default:
+		return dev_err(cmd, ctx, err);
+	}
+	return EXIT_RUNTIME;
 }
 
 static int cmd_create(const struct cmd *cmd, struct ctx *ctx)
@@ -405,8 +601,14 @@ static int cmd_create(const struct cmd *cmd, struct ctx *ctx)
 	int fd, err;
 
 	if (missing)
-		return usage_err(cmd, "missing --%s",
+		return usage_err(ctx, cmd, "missing --%s",
 				 find_opt(missing & -missing)->name);
+	err = check_create_attrs(cmd, ctx);
+	if (err)
+		return err;
+	err = check_pin_path(cmd, ctx);
+	if (err)
+		return err;
 	err = resolve_type(cmd, ctx, &type);
 	if (err)
 		return err;
@@ -421,26 +623,28 @@ static int cmd_create(const struct cmd *cmd, struct ctx *ctx)
 
 	fd = extmap_create(type, ctx->key_size, ctx->value_size,
 			   ctx->max_entries, &opts);
-	if (fd < 0) {
-		err_msg("%s: cannot create a '%s' map: %s%s", cmd->name,
-			ctx->args[1], strerror(-fd),
-			fd == -EINVAL ? " (check sizes, flags and name)" : "");
-		return EXIT_RUNTIME;
-	}
+	if (fd < 0)
+		return create_err(cmd, ctx, fd);
 
 	/* The map lives on only if pinned: the fd dies with us. */
 	err = bpf_obj_pin(fd, ctx->pin);
 	if (err) {
 		err = errno;
-		err_msg("%s: cannot pin at %s: %s%s", cmd->name, ctx->pin,
-			strerror(err),
-			err == EPERM ? " (is it on a bpffs mount?)" : "");
+		err_msg(ctx, "%s: cannot pin at %s: %s", cmd->name, ctx->pin,
+			strerror(err));
 		close(fd);
 		return EXIT_RUNTIME;
 	}
-	if (ctx->verbose)
+	if (ctx->verbose && ctx->json) {
+		printf("{\"created\":");
+		json_str(ctx->args[1]);
+		printf(",\"type\":%u,\"pin\":", type);
+		json_str(ctx->pin);
+		printf("}\n");
+	} else if (ctx->verbose) {
 		printf("created '%s' map (type %#x) pinned at %s\n",
 		       ctx->args[1], type, ctx->pin);
+	}
 	close(fd);
 	return 0;
 }
@@ -535,7 +739,7 @@ static void print_map_text(const struct map_desc *d)
 		printf("memlock:     %lld\n", d->memlock);
 }
 
-static void print_map_json(const struct map_desc *d)
+static void print_map_json_obj(const struct map_desc *d)
 {
 	const struct bpf_map_info *info = &d->info;
 
@@ -552,32 +756,101 @@ static void print_map_json(const struct map_desc *d)
 	       info->map_flags, (unsigned long long)info->map_extra);
 	if (d->memlock >= 0)
 		printf(",\"memlock\":%lld", d->memlock);
-	printf("}\n");
+	printf("}");
+}
+
+static void print_map_json(const struct map_desc *d)
+{
+	print_map_json_obj(d);
+	printf("\n");
+}
+
+/*
+ * The first directory on the way to @path that the caller may not search
+ * (bpffs mounts are 0700 by default), into @dir; false if there is none.
+ */
+static bool unsearchable_dir(const char *path, char *dir, size_t size)
+{
+	size_t i, len = strlen(path);
+
+	for (i = 1; i < len && i < size; i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(dir, path, i);
+		dir[i] = '\0';
+		if (access(dir, X_OK))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Why bpf_obj_get() refused @path.  The kernel says EACCES both for a file
+ * that is not on bpffs and for a pin whose mode forbids reading, and
+ * EINVAL for a pinned program or link opened read-only: look at the file
+ * to tell which.
+ */
+static int obj_get_err(const struct cmd *cmd, const struct ctx *ctx,
+		       const char *path, int err)
+{
+	char mode[64], dir[4096];
+	struct statfs sfs;
+	struct stat st;
+
+	if (stat(path, &st)) {
+		err = errno;
+		if (err == EACCES && unsearchable_dir(path, dir, sizeof(dir)))
+			err_msg(ctx, "%s: %s: cannot reach it: no search permission on %s (%s)",
+				cmd->name, path, dir,
+				mode_str(dir, mode, sizeof(mode)));
+		else
+			err_msg(ctx, "%s: %s: %s", cmd->name, path,
+				strerror(err));
+		return EXIT_RUNTIME;
+	}
+	if (!statfs(path, &sfs) && sfs.f_type != BPF_FS_MAGIC) {
+		err_msg(ctx, "%s: %s: not on a bpffs mount, so not a pinned BPF map",
+			cmd->name, path);
+		return EXIT_RUNTIME;
+	}
+	switch (err) {
+	case EACCES:
+		err_msg(ctx, "%s: %s: no permission to read the pin (%s)",
+			cmd->name, path, mode_str(path, mode, sizeof(mode)));
+		break;
+	case EPERM:
+		err_msg(ctx, "%s: %s: operation not permitted: opening a pin needs CAP_BPF while kernel.unprivileged_bpf_disabled is set",
+			cmd->name, path);
+		break;
+	case EINVAL:
+		err_msg(ctx, "%s: %s: not a BPF map (a pinned program or link?)",
+			cmd->name, path);
+		break;
+	default:
+		err_msg(ctx, "%s: %s: %s", cmd->name, path, strerror(err));
+	}
+	return EXIT_RUNTIME;
 }
 
 static int cmd_info(const struct cmd *cmd, struct ctx *ctx)
 {
+	LIBBPF_OPTS(bpf_obj_get_opts, get_opts, .file_flags = BPF_F_RDONLY);
 	struct map_desc d = { .path = ctx->args[1] };
 	__u32 len = sizeof(d.info);
 	int fd, err;
 
-	fd = bpf_obj_get(d.path);
-	if (fd < 0) {
-		err = errno;
-		/* What the kernel says for anything that is not a bpffs pin. */
-		err_msg("%s: %s: %s%s", cmd->name, d.path, strerror(err),
-			err == EACCES || err == EPERM ?
-			" (not a pinned BPF object?)" : "");
-		return EXIT_RUNTIME;
-	}
+	/* Reading is all info does: a read-only pin is enough. */
+	fd = bpf_obj_get_opts(d.path, &get_opts);
+	if (fd < 0)
+		return obj_get_err(cmd, ctx, d.path, errno);
 	if (!fd_is_map(fd)) {
-		err_msg("%s: %s: not a BPF map", cmd->name, d.path);
+		err_msg(ctx, "%s: %s: not a BPF map", cmd->name, d.path);
 		close(fd);
 		return EXIT_RUNTIME;
 	}
 	err = bpf_obj_get_info_by_fd(fd, &d.info, &len);
 	if (err) {
-		err_msg("%s: %s: cannot get map info: %s", cmd->name, d.path,
+		err_msg(ctx, "%s: %s: cannot get map info: %s", cmd->name, d.path,
 			strerror(errno));
 		close(fd);
 		return EXIT_RUNTIME;
@@ -593,6 +866,124 @@ static int cmd_info(const struct cmd *cmd, struct ctx *ctx)
 	return 0;
 }
 
+/* ---- list ------------------------------------------------------------- */
+
+/*
+ * extmap maps have no map id, so nothing enumerates them but their pins:
+ * walk every bpffs mount and show each pinned extmap map.  A map pinned
+ * twice shows twice, once per pin.
+ */
+struct list_state {
+	const struct ctx *ctx;
+	int shown;
+	/* Mounts of one bpffs instance (bind mounts) are walked once. */
+	dev_t seen_dev[64];
+	int nr_seen;
+};
+
+static void list_one(struct list_state *ls, const char *path)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, get_opts, .file_flags = BPF_F_RDONLY);
+	struct map_desc d = { .path = path };
+	__u32 len = sizeof(d.info);
+	int fd;
+
+	fd = bpf_obj_get_opts(path, &get_opts);
+	if (fd < 0)
+		return;		/* a program, a link, or not ours to read */
+	if (!fd_is_map(fd) || bpf_obj_get_info_by_fd(fd, &d.info, &len) ||
+	    !extmap_is_extmap_type(d.info.type)) {
+		close(fd);
+		return;
+	}
+	d.memlock = fdinfo_memlock(fd);
+	close(fd);
+	describe_type(ls->ctx, &d);
+	if (ls->ctx->json) {
+		printf("%s", ls->shown ? "," : "");
+		print_map_json_obj(&d);
+	} else {
+		printf("%-32s %-8s %-15s %8u %8u %11u\n", d.path, d.type_name,
+		       d.info.name, d.info.key_size, d.info.value_size,
+		       d.info.max_entries);
+	}
+	ls->shown++;
+}
+
+static void list_dir(struct list_state *ls, const char *dir, int depth)
+{
+	char path[4096];
+	struct dirent *e;
+	struct stat st;
+	DIR *dp;
+
+	/* bpffs has no cycles, but a deep tree should not exhaust the stack. */
+	if (depth > 32)
+		return;
+	dp = opendir(dir);
+	if (!dp)
+		return;
+	while ((e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (lstat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			list_dir(ls, path, depth + 1);
+		else if (S_ISREG(st.st_mode))
+			list_one(ls, path);
+	}
+	closedir(dp);
+}
+
+static bool list_seen(struct list_state *ls, const char *mnt)
+{
+	struct stat st;
+	int i;
+
+	if (stat(mnt, &st))
+		return true;
+	for (i = 0; i < ls->nr_seen; i++)
+		if (ls->seen_dev[i] == st.st_dev)
+			return true;
+	if (ls->nr_seen < (int)ARRAY_SIZE(ls->seen_dev))
+		ls->seen_dev[ls->nr_seen++] = st.st_dev;
+	return false;
+}
+
+static int cmd_list(const struct cmd *cmd, struct ctx *ctx)
+{
+	struct list_state ls = { .ctx = ctx };
+	char line[4096], mnt[4096], fstype[64];
+	FILE *f;
+
+	f = fopen("/proc/self/mounts", "re");
+	if (!f) {
+		err_msg(ctx, "%s: /proc/self/mounts: %s", cmd->name,
+			strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (ctx->json)
+		printf("[");
+	else
+		printf("%-32s %-8s %-15s %8s %8s %11s\n", "PIN", "TYPE", "NAME",
+		       "KEY", "VALUE", "MAX_ENTRIES");
+	while (fgets(line, sizeof(line), f)) {
+		/* Mount points with blanks are octal-escaped: rare on bpffs. */
+		if (sscanf(line, "%*s %4095s %63s", mnt, fstype) != 2 ||
+		    strcmp(fstype, "bpf") || list_seen(&ls, mnt))
+			continue;
+		list_dir(&ls, mnt, 0);
+	}
+	fclose(f);
+	if (ctx->json)
+		printf("]\n");
+	return 0;
+}
+
 /* ---- help -------------------------------------------------------------- */
 
 static int cmd_help(const struct cmd *cmd, struct ctx *ctx)
@@ -600,12 +991,12 @@ static int cmd_help(const struct cmd *cmd, struct ctx *ctx)
 	const struct cmd *topic;
 
 	if (ctx->nargs < 2) {
-		print_manual(stdout);
+		print_manual(stdout, DOC_TEXT);
 		return 0;
 	}
 	topic = find_cmd(ctx->args[1]);
 	if (!topic)
-		return usage_err(cmd, "unknown command '%s'", ctx->args[1]);
+		return usage_err(ctx, cmd, "unknown command '%s'", ctx->args[1]);
 	print_cmd_manual(stdout, topic);
 	return 0;
 }
@@ -663,6 +1054,21 @@ PROG " create 0x10001 --key-size 4 --value-size 64 --max-entries 256 \\\n"
 		.examples =
 PROG " info /sys/fs/bpf/flows\n"
 PROG " info --json /sys/fs/bpf/flows\n",
+	},
+	{
+		.name = "list",
+		.run = cmd_list,
+		.opts = OPT_JSON,
+		.synopsis = "list [--json]",
+		.summary = "list the pinned extmap maps",
+		.description =
+"Walk every bpffs mount and show each pinned extmap map: its pin, type,\n"
+"name, key and value sizes and max entries.  extmap maps have no map id,\n"
+"so their pins are what names them: a map that is not pinned (held only\n"
+"by a program or a process) is not shown, and a map pinned twice is shown\n"
+"twice.  Pins the caller may not read are left out.\n",
+		.examples =
+PROG " list\n",
 	},
 	{
 		.name = "help",
@@ -749,12 +1155,167 @@ static const char description[] =
 "Numbers are decimal, hex with a 0x prefix, or octal with a leading 0.\n"
 "Options may be given before or after the command and its operands.\n";
 
+/* "STATUS  MEANING" lines. */
 static const char exit_status[] =
 "0  success\n"
 "1  the operation failed (device, map creation, pinning, ...)\n"
 "2  bad command line\n";
 
-static void print_manual(FILE *f)
+static const char see_also[] =
+"bpftool(8), bpf(2), and the extmap README for the library (libextmap.h,\n"
+"pkg-config libextmap) and for map types of your own.\n";
+
+/*
+ * roff(7) for the man page: the same texts as --help, with the characters
+ * roff would take as its own escaped.  Every '-' becomes \- so that
+ * options copy and paste as they read.
+ */
+static void roff_line(FILE *f, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len && (s[0] == '.' || s[0] == '\''))
+		fputs("\\&", f);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\')
+			fputs("\\e", f);
+		else if (s[i] == '-')
+			fputs("\\-", f);
+		else
+			fputc(s[i], f);
+	}
+}
+
+/* Filled text: lines as they are, an empty line starts a paragraph. */
+static void roff_text(FILE *f, const char *text)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n'))) {
+		if (nl == text) {
+			fputs(".PP\n", f);
+		} else {
+			roff_line(f, text, nl - text);
+			fputc('\n', f);
+		}
+		text = nl + 1;
+	}
+	if (*text) {
+		roff_line(f, text, strlen(text));
+		fputc('\n', f);
+	}
+}
+
+/* Unfilled, indented text, for examples. */
+static void roff_literal(FILE *f, const char *text)
+{
+	fputs(".PP\n.RS 4\n.nf\n", f);
+	roff_text(f, text);
+	fputs(".fi\n.RE\n", f);
+}
+
+/* In .nf: continuation lines hang indented, as in --help. */
+static void roff_synopsis(FILE *f, const char *syn)
+{
+	const char *nl;
+
+	fputs("\\fB" PROG "\\fR [OPTIONS] ", f);
+	while ((nl = strchr(syn, '\n'))) {
+		roff_line(f, syn, nl - syn);
+		fputs("\n    ", f);
+		syn = nl + 1;
+	}
+	roff_line(f, syn, strlen(syn));
+	fputc('\n', f);
+}
+
+static void roff_options(FILE *f, unsigned int mask)
+{
+	size_t i;
+
+	for (i = 0; i < NR_OPTIONS; i++) {
+		const struct opt_desc *o = &options[i];
+
+		if (!(o->id & mask))
+			continue;
+		fputs(".TP\n", f);
+		if (o->short_name)
+			fprintf(f, "\\fB\\-%c\\fR, ", o->short_name);
+		fputs("\\fB", f);
+		roff_line(f, "--", 2);
+		roff_line(f, o->name, strlen(o->name));
+		fputs("\\fR", f);
+		if (o->arg)
+			fprintf(f, " \\fI%s\\fR", o->arg);
+		fputc('\n', f);
+		roff_text(f, o->help);
+		fputc('\n', f);
+	}
+}
+
+/* exit_status's "STATUS  MEANING" lines as a tagged list. */
+static void roff_exit_status(FILE *f)
+{
+	const char *line = exit_status, *nl, *gap;
+
+	while ((nl = strchr(line, '\n'))) {
+		gap = strstr(line, "  ");
+		if (gap && gap < nl) {
+			fputs(".TP\n", f);
+			roff_line(f, line, gap - line);
+			fputc('\n', f);
+			while (*gap == ' ')
+				gap++;
+			roff_line(f, gap, nl - gap);
+			fputc('\n', f);
+		}
+		line = nl + 1;
+	}
+}
+
+static void print_manual_roff(FILE *f)
+{
+	size_t i;
+
+	fputs(".\\\" Made by '" PROG " --man' from the tables that make --help.\n", f);
+	fputs(".TH EXTMAPCTL 8 \"\" \"extmap " EXTMAP_VERSION "\" \"System Manager's Manual\"\n", f);
+	fputs(".SH NAME\n" PROG " \\- manage BPF maps of extmap types\n", f);
+	fputs(".SH SYNOPSIS\n.nf\n", f);
+	for (i = 0; i < NR_CMDS; i++)
+		roff_synopsis(f, cmds[i].synopsis);
+	fputs("\\fB" PROG "\\fR \\-\\-version\n.fi\n", f);
+	fputs(".SH DESCRIPTION\n", f);
+	roff_text(f, description);
+	fputs(".SH COMMANDS\n", f);
+	for (i = 0; i < NR_CMDS; i++) {
+		const char *syn = cmds[i].synopsis, *nl;
+
+		/* The tag is one line: a long synopsis goes on joined. */
+		fputs(".TP\n\\fB", f);
+		roff_line(f, cmds[i].name, strlen(cmds[i].name));
+		fputs("\\fR", f);
+		syn += strlen(cmds[i].name);
+		while ((nl = strchr(syn, '\n'))) {
+			roff_line(f, syn, nl - syn);
+			fputc(' ', f);
+			syn = nl + 1;
+		}
+		roff_line(f, syn, strlen(syn));
+		fputc('\n', f);
+		roff_text(f, cmds[i].description);
+	}
+	fputs(".SH OPTIONS\n", f);
+	roff_options(f, ~0u);
+	fputs(".SH \"EXIT STATUS\"\n", f);
+	roff_exit_status(f);
+	fputs(".SH EXAMPLES\n", f);
+	for (i = 0; i < NR_CMDS; i++)
+		roff_literal(f, cmds[i].examples);
+	fputs(".SH \"SEE ALSO\"\n", f);
+	roff_text(f, see_also);
+}
+
+static void print_manual_text(FILE *f)
 {
 	size_t i;
 
@@ -778,6 +1339,16 @@ static void print_manual(FILE *f)
 	fprintf(f, "\nEXAMPLES\n");
 	for (i = 0; i < NR_CMDS; i++)
 		indent(f, 2, cmds[i].examples);
+	fprintf(f, "\nSEE ALSO\n");
+	indent(f, 2, see_also);
+}
+
+static void print_manual(FILE *f, enum doc_format fmt)
+{
+	if (fmt == DOC_ROFF)
+		print_manual_roff(f);
+	else
+		print_manual_text(f);
 }
 
 static void print_cmd_manual(FILE *f, const struct cmd *cmd)
@@ -797,31 +1368,49 @@ static void print_cmd_manual(FILE *f, const struct cmd *cmd)
 
 /* ---- main -------------------------------------------------------------- */
 
+/*
+ * Whether --json is on the command line, before parsing it: an error in
+ * the parsing itself is then reported in JSON too.  "--" ends the options.
+ */
+static bool want_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx ctx = { .dev = EXTMAP_DEFAULT_DEV };
 	const struct cmd *cmd;
 	int err;
 
+	ctx.json = want_json(argc, argv);
 	err = parse_cmdline(argc, argv, &ctx);
 	if (err)
 		return err;
 
 	if (ctx.seen & OPT_VERSION) {
-		printf(PROG " " VERSION "\n");
+		printf(PROG " " EXTMAP_VERSION "\n");
+		return 0;
+	}
+	if (ctx.seen & OPT_MAN) {
+		print_manual(stdout, DOC_ROFF);
 		return 0;
 	}
 	if (!ctx.nargs) {
 		if (ctx.seen & OPT_HELP) {
-			print_manual(stdout);
+			print_manual(stdout, DOC_TEXT);
 			return 0;
 		}
-		return usage_err(NULL, "missing command");
+		return usage_err(&ctx, NULL, "missing command");
 	}
-
 	cmd = find_cmd(ctx.args[0]);
 	if (!cmd)
-		return usage_err(NULL, "unknown command '%s'", ctx.args[0]);
+		return usage_err(&ctx, NULL, "unknown command '%s'", ctx.args[0]);
 	if (ctx.seen & OPT_HELP) {
 		print_cmd_manual(stdout, cmd);
 		return 0;
