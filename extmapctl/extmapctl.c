@@ -15,7 +15,6 @@
  * errno from the kernel is turned into the reason it stands for here
  * (CAP_BPF for EPERM, the device's or the pin's mode for EACCES, ...).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -744,7 +743,10 @@ static void print_map_json_obj(const struct map_desc *d)
 	const struct bpf_map_info *info = &d->info;
 
 	printf("{\"path\":");
-	json_str(d->path);
+	if (d->path)
+		json_str(d->path);
+	else
+		printf("null");
 	printf(",\"extmap\":%s,\"type\":%u,\"type_name\":",
 	       d->extmap ? "true" : "false", info->type);
 	json_str(d->type_name);
@@ -869,116 +871,59 @@ static int cmd_info(const struct cmd *cmd, struct ctx *ctx)
 /* ---- list ------------------------------------------------------------- */
 
 /*
- * extmap maps have no map id, so nothing enumerates them but their pins:
- * walk every bpffs mount and show each pinned extmap map.  A map pinned
- * twice shows twice, once per pin.
+ * Every extmap map has a map id: walk them all, as bpftool map list does,
+ * and show the extmap ones.  Opening a map by id takes CAP_SYS_ADMIN.
  */
-struct list_state {
-	const struct ctx *ctx;
-	int shown;
-	/* Mounts of one bpffs instance (bind mounts) are walked once. */
-	dev_t seen_dev[64];
-	int nr_seen;
-};
-
-static void list_one(struct list_state *ls, const char *path)
+static int list_one(const struct ctx *ctx, __u32 id, int shown)
 {
-	LIBBPF_OPTS(bpf_obj_get_opts, get_opts, .file_flags = BPF_F_RDONLY);
-	struct map_desc d = { .path = path };
+	struct map_desc d = { .path = NULL };
 	__u32 len = sizeof(d.info);
 	int fd;
 
-	fd = bpf_obj_get_opts(path, &get_opts);
+	fd = bpf_map_get_fd_by_id(id);
 	if (fd < 0)
-		return;		/* a program, a link, or not ours to read */
-	if (!fd_is_map(fd) || bpf_obj_get_info_by_fd(fd, &d.info, &len) ||
+		return errno == ENOENT ? 0 : -errno;	/* gone meanwhile */
+	if (bpf_obj_get_info_by_fd(fd, &d.info, &len) ||
 	    !extmap_is_extmap_type(d.info.type)) {
 		close(fd);
-		return;
+		return 0;
 	}
 	d.memlock = fdinfo_memlock(fd);
 	close(fd);
-	describe_type(ls->ctx, &d);
-	if (ls->ctx->json) {
-		printf("%s", ls->shown ? "," : "");
+	describe_type(ctx, &d);
+	if (ctx->json) {
+		printf("%s", shown ? "," : "");
 		print_map_json_obj(&d);
 	} else {
-		printf("%-32s %-8s %-15s %8u %8u %11u\n", d.path, d.type_name,
+		printf("%8u %-8s %-15s %8u %8u %11u\n", d.info.id, d.type_name,
 		       d.info.name, d.info.key_size, d.info.value_size,
 		       d.info.max_entries);
 	}
-	ls->shown++;
-}
-
-static void list_dir(struct list_state *ls, const char *dir, int depth)
-{
-	char path[4096];
-	struct dirent *e;
-	struct stat st;
-	DIR *dp;
-
-	/* bpffs has no cycles, but a deep tree should not exhaust the stack. */
-	if (depth > 32)
-		return;
-	dp = opendir(dir);
-	if (!dp)
-		return;
-	while ((e = readdir(dp))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-		    (int)sizeof(path))
-			continue;
-		if (lstat(path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode))
-			list_dir(ls, path, depth + 1);
-		else if (S_ISREG(st.st_mode))
-			list_one(ls, path);
-	}
-	closedir(dp);
-}
-
-static bool list_seen(struct list_state *ls, const char *mnt)
-{
-	struct stat st;
-	int i;
-
-	if (stat(mnt, &st))
-		return true;
-	for (i = 0; i < ls->nr_seen; i++)
-		if (ls->seen_dev[i] == st.st_dev)
-			return true;
-	if (ls->nr_seen < (int)ARRAY_SIZE(ls->seen_dev))
-		ls->seen_dev[ls->nr_seen++] = st.st_dev;
-	return false;
+	return 1;
 }
 
 static int cmd_list(const struct cmd *cmd, struct ctx *ctx)
 {
-	struct list_state ls = { .ctx = ctx };
-	char line[4096], mnt[4096], fstype[64];
-	FILE *f;
+	int shown = 0, r;
+	__u32 id = 0;
 
-	f = fopen("/proc/self/mounts", "re");
-	if (!f) {
-		err_msg(ctx, "%s: /proc/self/mounts: %s", cmd->name,
-			strerror(errno));
-		return EXIT_RUNTIME;
-	}
 	if (ctx->json)
 		printf("[");
 	else
-		printf("%-32s %-8s %-15s %8s %8s %11s\n", "PIN", "TYPE", "NAME",
+		printf("%8s %-8s %-15s %8s %8s %11s\n", "ID", "TYPE", "NAME",
 		       "KEY", "VALUE", "MAX_ENTRIES");
-	while (fgets(line, sizeof(line), f)) {
-		/* Mount points with blanks are octal-escaped: rare on bpffs. */
-		if (sscanf(line, "%*s %4095s %63s", mnt, fstype) != 2 ||
-		    strcmp(fstype, "bpf") || list_seen(&ls, mnt))
-			continue;
-		list_dir(&ls, mnt, 0);
+	while (!bpf_map_get_next_id(id, &id)) {
+		r = list_one(ctx, id, shown);
+		if (r < 0) {
+			if (ctx->json)
+				printf("]\n");
+			err_msg(ctx, "%s: map %u: %s%s", cmd->name, id,
+				strerror(-r), r == -EPERM ?
+				" (opening maps by id needs CAP_SYS_ADMIN)" : "");
+			return EXIT_RUNTIME;
+		}
+		shown += r;
 	}
-	fclose(f);
 	if (ctx->json)
 		printf("]\n");
 	return 0;
@@ -1050,7 +995,7 @@ PROG " create 0x10001 --key-size 4 --value-size 64 --max-entries 256 \\\n"
 "Open the BPF map pinned at PATH and print its type, name, key and\n"
 "value sizes, max entries, flags and memlock charge.  Works on any\n"
 "pinned map: for one that is not an extmap map it says so and names\n"
-"the kernel's map type.  extmap maps have no map id; none is shown.\n",
+"the kernel's map type.\n",
 		.examples =
 PROG " info /sys/fs/bpf/flows\n"
 PROG " info --json /sys/fs/bpf/flows\n",
@@ -1060,13 +1005,11 @@ PROG " info --json /sys/fs/bpf/flows\n",
 		.run = cmd_list,
 		.opts = OPT_JSON,
 		.synopsis = "list [--json]",
-		.summary = "list the pinned extmap maps",
+		.summary = "list the extmap maps on the system",
 		.description =
-"Walk every bpffs mount and show each pinned extmap map: its pin, type,\n"
-"name, key and value sizes and max entries.  extmap maps have no map id,\n"
-"so their pins are what names them: a map that is not pinned (held only\n"
-"by a program or a process) is not shown, and a map pinned twice is shown\n"
-"twice.  Pins the caller may not read are left out.\n",
+"Show every extmap map on the system, pinned or not, by its map id (as\n"
+"'bpftool map list' shows all maps): id, type, name, key and value\n"
+"sizes and max entries.  Opening a map by id needs CAP_SYS_ADMIN.\n",
 		.examples =
 PROG " list\n",
 	},

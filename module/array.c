@@ -45,17 +45,6 @@ static u64 ext_array_values_size(u32 value_size, u32 max_entries)
 	return roundup_pow_of_two((u64)max_entries) * round_up((u64)value_size, 8);
 }
 
-/* What the map takes; mmapable values have pages of their own. */
-static u64 ext_array_map_size(u32 value_size, u32 max_entries, u32 flags)
-{
-	u64 values = ext_array_values_size(value_size, max_entries);
-
-	if (!(flags & BPF_F_MMAPABLE))
-		return sizeof(struct ext_array) + values;
-	return sizeof(struct ext_array) + PAGE_ALIGN(values) +
-	       (PAGE_ALIGN(values) >> PAGE_SHIFT) * sizeof(struct page *);
-}
-
 static int ext_array_map_alloc_check(union bpf_attr *attr)
 {
 	if (attr->key_size != sizeof(u32) || !attr->value_size ||
@@ -263,6 +252,17 @@ static int ext_array_map_mmap(struct bpf_map *map, struct vm_area_struct *vma)
 }
 
 #ifdef EXTMAP_HAVE_MEM_USAGE
+/* What the map takes; mmapable values have pages of their own. */
+static u64 ext_array_map_size(u32 value_size, u32 max_entries, u32 flags)
+{
+	u64 values = ext_array_values_size(value_size, max_entries);
+
+	if (!(flags & BPF_F_MMAPABLE))
+		return sizeof(struct ext_array) + values;
+	return sizeof(struct ext_array) + PAGE_ALIGN(values) +
+	       (PAGE_ALIGN(values) >> PAGE_SHIFT) * sizeof(struct page *);
+}
+
 static u64 ext_array_map_mem_usage(const struct bpf_map *map)
 {
 	return ext_array_map_size(map->value_size, map->max_entries,

@@ -28,14 +28,15 @@
 #define ZARRAY_TYPE_ID	(EXTMAP_MAP_TYPE_VENDOR_BASE + 0x3a7)
 
 struct zarray {
-	struct bpf_map map;
+	struct extmap_map em;	/* the core's part: see extmap_map() */
 	u32 elem_size;		/* value_size rounded up to 8 */
 	char values[] __aligned(8);
 };
 
-static struct zarray *zarray(struct bpf_map *map)
+/* The kernel passes its struct bpf_map; the type's object is found from it. */
+static struct zarray *zarray(const struct bpf_map *map)
 {
-	return container_of(map, struct zarray, map);
+	return container_of(extmap_map(map), struct zarray, em);
 }
 
 static u64 zarray_size(u32 value_size, u32 max_entries)
@@ -57,7 +58,7 @@ static int zarray_alloc_check(union bpf_attr *attr)
 }
 
 /* Zeroed, charged to the creator's memory cgroup: extmap_area_alloc(). */
-static struct bpf_map *zarray_alloc(union bpf_attr *attr)
+static struct extmap_map *zarray_alloc(union bpf_attr *attr)
 {
 	struct zarray *za;
 
@@ -66,12 +67,12 @@ static struct bpf_map *zarray_alloc(union bpf_attr *attr)
 	if (!za)
 		return ERR_PTR(-ENOMEM);
 	za->elem_size = round_up(attr->value_size, 8);
-	return &za->map;
+	return &za->em;
 }
 
-static void zarray_free(struct bpf_map *map)
+static void zarray_free(struct extmap_map *em)
 {
-	kvfree(zarray(map));
+	kvfree(container_of(em, struct zarray, em));
 }
 
 /*
@@ -146,8 +147,6 @@ static u64 zarray_mem_usage(const struct bpf_map *map)
 
 static const struct bpf_map_ops zarray_ops = {
 	.map_alloc_check = zarray_alloc_check,
-	.map_alloc = zarray_alloc,
-	.map_free = zarray_free,
 	.map_lookup_elem = zarray_lookup_elem,
 	.map_update_elem = zarray_update_elem,
 	.map_delete_elem = zarray_delete_elem,
@@ -161,6 +160,8 @@ static struct extmap_type zarray_type = {
 	.name = "zarray",
 	.id = ZARRAY_TYPE_ID,
 	.ops = &zarray_ops,
+	.alloc = zarray_alloc,
+	.free = zarray_free,
 	.owner = THIS_MODULE,
 };
 
