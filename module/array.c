@@ -114,9 +114,9 @@ static struct extmap_map *ext_array_alloc(union bpf_attr *attr)
 		return ERR_PTR(-ENOMEM);
 	array->elem_size = round_up(attr->value_size, 8);
 	array->index_mask = roundup_pow_of_two(attr->max_entries) - 1;
-	if (!mmapable)
+	if (!mmapable) {
 		array->values = array->data;
-	else if (ext_array_alloc_pages(array, values, numa_node)) {
+	} else if (ext_array_alloc_pages(array, values, numa_node)) {
 		ext_array_free(&array->em);
 		return ERR_PTR(-ENOMEM);
 	}

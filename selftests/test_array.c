@@ -29,9 +29,9 @@
 #define INSN(c, d, s, o, i)						\
 	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s),	\
 			    .off = (o), .imm = (i) })
-#define LD_MAP_VALUE(dst, fd, off)					\
-	INSN(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_VALUE, 0, fd),	\
-	INSN(0, 0, 0, 0, off)
+/* A 64-bit load of a map value's address: two instruction slots. */
+#define LD_MAP_VALUE(dst, fd)	INSN(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_VALUE, 0, fd)
+#define LD_IMM64_HI(off)	INSN(0, 0, 0, 0, off)
 #define LDX_W(dst, src, off)	INSN(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
 #define JEQ_IMM(dst, imm, off)	INSN(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, off, imm)
 #define MOV_IMM(dst, imm)	INSN(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
@@ -173,7 +173,8 @@ static int direct_value_read(void)
 		ASSERT(fd >= 0, "%s: create: %s", side(ext), tap_errname(errno));
 		{
 			struct bpf_insn insns[] = {
-				LD_MAP_VALUE(BPF_REG_1, fd, 8),
+				LD_MAP_VALUE(BPF_REG_1, fd),
+				LD_IMM64_HI(8),
 				LDX_W(BPF_REG_0, BPF_REG_1, 0),
 				EXIT(),
 			};
@@ -211,7 +212,8 @@ static int frozen_value_is_constant(void)
 				ASSERT_OK(bpf_map_freeze(fd));
 			{
 				struct bpf_insn insns[] = {
-					LD_MAP_VALUE(BPF_REG_1, fd, 0),
+					LD_MAP_VALUE(BPF_REG_1, fd),
+					LD_IMM64_HI(0),
 					LDX_W(BPF_REG_0, BPF_REG_1, 0),
 					JEQ_IMM(BPF_REG_0, 42, 2),
 					MOV_IMM(BPF_REG_0, 7),
