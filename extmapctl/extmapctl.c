@@ -28,6 +28,7 @@
 #include <sys/statfs.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "libextmap.h"
@@ -71,6 +72,9 @@ enum {
 	OPT_NUMA_NODE	= 1 << 18,
 	OPT_PIN		= 1 << 19,
 	OPT_MAN		= 1 << 20,
+	OPT_BTF		= 1 << 21,
+	OPT_KEY_TYPE	= 1 << 22,
+	OPT_VALUE_TYPE	= 1 << 23,
 };
 
 #define GLOBAL_OPTS	(OPT_DEV | OPT_VERBOSE | OPT_HELP | OPT_VERSION | \
@@ -112,6 +116,12 @@ static const struct opt_desc options[] = {
 	  "BPF_F_* map flags, a number (create; default 0; not RDONLY/WRONLY)." },
 	{ OPT_NUMA_NODE, "numa-node", 0, "N",
 	  "NUMA node; implies BPF_F_NUMA_NODE (create)." },
+	{ OPT_BTF, "btf", 0, "FILE",
+	  "BTF of the key and value types: a BPF object or raw BTF (create)." },
+	{ OPT_KEY_TYPE, "key-type", 0, "TYPE",
+	  "The key's type in --btf, e.g. 'struct flow_key' (create)." },
+	{ OPT_VALUE_TYPE, "value-type", 0, "TYPE",
+	  "The value's type in --btf; needed with --btf (create)." },
 };
 
 #define NR_OPTIONS	ARRAY_SIZE(options)
@@ -129,6 +139,9 @@ struct ctx {
 	__u32 numa_node;
 	const char *name;
 	const char *pin;
+	const char *btf;
+	const char *key_type;
+	const char *value_type;
 	int nargs;		/* may exceed MAX_ARGS; only that many kept */
 	const char *args[MAX_ARGS];
 };
@@ -304,6 +317,15 @@ static int set_opt(struct ctx *ctx, int id, const char *arg)
 		return 0;
 	case OPT_PIN:
 		ctx->pin = arg;
+		return 0;
+	case OPT_BTF:
+		ctx->btf = arg;
+		return 0;
+	case OPT_KEY_TYPE:
+		ctx->key_type = arg;
+		return 0;
+	case OPT_VALUE_TYPE:
+		ctx->value_type = arg;
 		return 0;
 	case OPT_KEY_SIZE:	return parse_u32(ctx, id, arg, &ctx->key_size);
 	case OPT_VALUE_SIZE:	return parse_u32(ctx, id, arg, &ctx->value_size);
@@ -592,9 +614,72 @@ static int create_err(const struct cmd *cmd, const struct ctx *ctx, int err)
 	return EXIT_RUNTIME;
 }
 
+/*
+ * The id of @name in @btf: "struct NAME", "union NAME", "enum NAME", or a
+ * plain name (a typedef or a base type); or -ENOENT.
+ */
+static int btf_type_id(const struct btf *btf, const char *name)
+{
+	static const struct { const char *prefix; int kind; } kinds[] = {
+		{ "struct ", BTF_KIND_STRUCT },
+		{ "union ", BTF_KIND_UNION },
+		{ "enum ", BTF_KIND_ENUM },
+	};
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		n = strlen(kinds[i].prefix);
+		if (!strncmp(name, kinds[i].prefix, n))
+			return btf__find_by_name_kind(btf, name + n, kinds[i].kind);
+	}
+	return btf__find_by_name(btf, name);
+}
+
+/* --btf, --key-type, --value-type: the map's BTF, loaded into the kernel. */
+static int create_btf(const struct cmd *cmd, struct ctx *ctx,
+		      struct extmap_create_opts *opts, struct btf **btf)
+{
+	int id, err;
+
+	if (!(ctx->seen & OPT_BTF)) {
+		if (ctx->seen & (OPT_KEY_TYPE | OPT_VALUE_TYPE))
+			return usage_err(ctx, cmd, "--key-type and --value-type name types in --btf: give --btf");
+		return 0;
+	}
+	if (!(ctx->seen & OPT_VALUE_TYPE))
+		return usage_err(ctx, cmd, "--btf needs --value-type (and --key-type for typed keys)");
+	*btf = btf__parse(ctx->btf, NULL);
+	if (!*btf) {
+		err_msg(ctx, "%s: cannot read BTF from %s: %s", cmd->name,
+			ctx->btf, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (ctx->key_type) {
+		id = btf_type_id(*btf, ctx->key_type);
+		if (id < 0)
+			return usage_err(ctx, cmd, "no type '%s' in %s",
+					 ctx->key_type, ctx->btf);
+		opts->btf_key_type_id = id;
+	}
+	id = btf_type_id(*btf, ctx->value_type);
+	if (id < 0)
+		return usage_err(ctx, cmd, "no type '%s' in %s", ctx->value_type,
+				 ctx->btf);
+	opts->btf_value_type_id = id;
+	err = btf__load_into_kernel(*btf);
+	if (err) {
+		err_msg(ctx, "%s: the kernel refused the BTF of %s: %s",
+			cmd->name, ctx->btf, strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	opts->btf_fd = btf__fd(*btf);
+	return 0;
+}
+
 static int cmd_create(const struct cmd *cmd, struct ctx *ctx)
 {
 	LIBEXTMAP_OPTS(extmap_create_opts, opts);
+	struct btf *btf = NULL;
 	unsigned int missing = CREATE_NEEDS & ~ctx->seen;
 	__u32 type;
 	int fd, err;
@@ -619,9 +704,16 @@ static int cmd_create(const struct cmd *cmd, struct ctx *ctx)
 		opts.map_flags |= BPF_F_NUMA_NODE;
 		opts.numa_node = ctx->numa_node;
 	}
+	err = create_btf(cmd, ctx, &opts, &btf);
+	if (err) {
+		btf__free(btf);
+		return err;
+	}
 
 	fd = extmap_create(type, ctx->key_size, ctx->value_size,
 			   ctx->max_entries, &opts);
+	/* The map holds the kernel's BTF object: ours may go. */
+	btf__free(btf);
 	if (fd < 0)
 		return create_err(cmd, ctx, fd);
 
@@ -966,20 +1058,29 @@ PROG " types\n",
 		.name = "create",
 		.run = cmd_create,
 		.opts = OPT_KEY_SIZE | OPT_VALUE_SIZE | OPT_MAX_ENTRIES |
-			OPT_NAME | OPT_FLAGS | OPT_NUMA_NODE | OPT_PIN,
+			OPT_NAME | OPT_FLAGS | OPT_NUMA_NODE | OPT_PIN |
+			OPT_BTF | OPT_KEY_TYPE | OPT_VALUE_TYPE,
 		.min_args = 1,
 		.max_args = 1,
 		.synopsis = "create TYPE --key-size N --value-size N --max-entries N\n"
-			    "--pin PATH [--name NAME] [--flags N] [--numa-node N]",
+			    "--pin PATH [--name NAME] [--flags N] [--numa-node N]\n"
+			    "[--btf FILE [--key-type TYPE] --value-type TYPE]",
 		.summary = "create an extmap map and pin it",
 		.description =
 "Create a map of extmap type TYPE (a name or an id from 'types') and\n"
 "pin it at PATH, which must be on a bpffs mount such as /sys/fs/bpf.\n"
 "The map lives as long as the pin or a user of it does: rm(1) the pin\n"
-"to let it go.  Prints nothing on success unless -v is given.\n",
+"to let it go.  Prints nothing on success unless -v is given.\n"
+"With --btf, the key and value have the types named in FILE (a BPF\n"
+"object, or raw BTF): the kernel checks them against the sizes,\n"
+"bpftool prints the map's contents by them, and a value type holding a\n"
+"struct bpf_spin_lock makes values programs can lock.\n",
 		.examples =
 PROG " create hash --key-size 4 --value-size 8 --max-entries 1024 \\\n"
 "        --name flows --pin /sys/fs/bpf/flows\n"
+PROG " create hash --key-size 16 --value-size 24 --max-entries 4096 \\\n"
+"        --btf flows.bpf.o --key-type 'struct flow_key' \\\n"
+"        --value-type 'struct flow_stats' --pin /sys/fs/bpf/flows\n"
 PROG " create 0x10001 --key-size 4 --value-size 64 --max-entries 256 \\\n"
 "        --pin /sys/fs/bpf/counters\n",
 	},

@@ -364,6 +364,42 @@ static int extmapctl_create_and_info(void)
 	return TAP_PASS;
 }
 
+/*
+ * --btf: the map carries the key and value types of a BPF object, and
+ * bpftool prints its contents by them.
+ */
+static int extmapctl_create_with_btf(void)
+{
+	const char *path = pin_path("ctl_btf");
+	char obj[PATH_MAX];
+	struct bpf_map_info info;
+	AUTO_FD fd = -1;
+	__u32 k = 3, v[4] = { 77, 0, 77, 0 };
+	int rc;
+
+	NEED_BPFTOOL();
+	snprintf(obj, sizeof(obj), "%s/spin_lock.bpf.o", selftest_dir());
+	rc = run_cmd(out, sizeof(out), "%s create hash --key-size 4 --value-size 16 --max-entries 8 --btf %s --key-type __u32 --value-type 'struct lk_val' --pin %s",
+		     extmapctl(), obj, path);
+	ASSERT(rc == 0, "extmapctl create --btf: exit %d:\n%s", rc, out);
+	fd = bpf_obj_get(path);
+	ASSERT(fd >= 0, "bpf_obj_get(%s): %s", path, tap_errname(errno));
+	ASSERT_OK(map_info(fd, &info));
+	ASSERT(info.btf_id && info.btf_key_type_id && info.btf_value_type_id,
+	       "btf_id %u key type %u value type %u", info.btf_id,
+	       info.btf_key_type_id, info.btf_value_type_id);
+	ASSERT_OK(bpf_map_update_elem(fd, &k, v, BPF_ANY));
+	rc = run_cmd(out, sizeof(out), "bpftool map dump pinned %s", path);
+	ASSERT(rc == 0, "bpftool map dump: exit %d:\n%s", rc, out);
+	ASSERT_OUT("\"count\": 77");
+	/* A type the object does not have: named in the error. */
+	rc = run_cmd(out, sizeof(out), "%s create hash --key-size 4 --value-size 16 --max-entries 8 --btf %s --value-type 'struct no_such' --pin %s.x",
+		     extmapctl(), obj, path);
+	ASSERT(rc != 0, "extmapctl took a missing type");
+	ASSERT_OUT("no type 'struct no_such'");
+	return TAP_PASS;
+}
+
 static int extmapctl_hash_usable_by_bpf_and_bpftool(void)
 {
 	const char *path = pin_path("ctl_hash");
@@ -531,6 +567,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(bpftool_map_show_pinned),
 	TAP_CASE(extmapctl_types),
 	TAP_CASE(extmapctl_create_and_info),
+	TAP_CASE(extmapctl_create_with_btf),
 	TAP_CASE(extmapctl_hash_usable_by_bpf_and_bpftool),
 	TAP_CASE(bpftool_prog_load_uses_pinned_map),
 	TAP_CASE(bpftool_prog_loadall_uses_pinned_map),
