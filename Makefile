@@ -17,6 +17,8 @@
 #   make check-debug     the same on our debug kernel (KASAN, lockdep,
 #                        kmemleak, ...), built once per machine
 #   make bench           time each extmap type against its kernel counterpart
+#   make demo            the quick start, end to end, in a VM of the newest
+#                        test kernel (or KREL=...): scripts/demo
 #   make lint            checkpatch.pl on the kernel code (--strict) and on
 #                        the userspace and BPF code; sparse on the modules
 #   make install         the module for every built test kernel (then
@@ -102,6 +104,10 @@ bench-tools: lib
 # Benchmarks, one VM boot per kernel: not a test, and never run by check.
 bench: all
 	@$(SRCTREE)/scripts/bench $(KERNELS)
+
+.PHONY: demo
+demo: all
+	@$(SRCTREE)/scripts/demo $(KREL)
 
 check: all doc-check
 	@$(SRCTREE)/scripts/check $(KERNELS)
