@@ -23,6 +23,7 @@
 #define COMMON_FLAGS	(BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | \
 			 BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)
 #define HASH_FLAGS	(COMMON_FLAGS | BPF_F_ZERO_SEED)
+#define ARRAY_FLAGS	(COMMON_FLAGS | BPF_F_MMAPABLE)
 
 static void create_init(struct extmap_create *c, __u32 type, __u32 ks,
 			__u32 vs, __u32 max)
@@ -488,7 +489,7 @@ static int check_other_flags(__u32 type, __u32 accepted)
 
 static int other_flags_einval_array(void)
 {
-	return check_other_flags(EXTMAP_MAP_TYPE_ARRAY, COMMON_FLAGS);
+	return check_other_flags(EXTMAP_MAP_TYPE_ARRAY, ARRAY_FLAGS);
 }
 
 static int other_flags_einval_hash(void)
