@@ -157,6 +157,29 @@ static int ext_array_map_get_next_key(struct bpf_map *map, void *key,
 	return 0;
 }
 
+/*
+ * bpf_for_each_map_elem(): every index in order, as BPF_MAP_TYPE_ARRAY
+ * does, until the callback returns 1.  Return: the number of elements
+ * the callback saw.
+ */
+static extmap_for_each_ret_t ext_array_map_visit_elems(struct bpf_map *map,
+						       bpf_callback_t callback_fn,
+						       void *callback_ctx, u64 flags)
+{
+	u32 i, key;
+
+	if (flags)
+		return -EINVAL;
+	for (i = 0; i < map->max_entries; i++) {
+		key = i;
+		if (callback_fn((u64)(long)map, (u64)(long)&key,
+				(u64)(long)ext_array_map_lookup_elem(map, &key),
+				(u64)(long)callback_ctx, 0))
+			return (extmap_for_each_ret_t)i + 1;
+	}
+	return map->max_entries;
+}
+
 #ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_array_map_mem_usage(const struct bpf_map *map)
 {
@@ -171,6 +194,7 @@ static const struct bpf_map_ops ext_array_map_ops = {
 	.map_update_elem = ext_array_map_update_elem,
 	.map_delete_elem = ext_array_map_delete_elem,
 	.map_get_next_key = ext_array_map_get_next_key,
+	.map_for_each_callback = ext_array_map_visit_elems,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_array_map_mem_usage,
 #endif
@@ -183,5 +207,7 @@ struct extmap_type extmap_array_type = {
 	.alloc = ext_array_alloc,
 	.free = ext_array_free,
 	.btf_fields = EXTMAP_FIELD_SPIN_LOCK,
+	/* No delete: no delete batches, as for BPF_MAP_TYPE_ARRAY. */
+	.no_delete = true,
 	.owner = THIS_MODULE,
 };
