@@ -9,9 +9,9 @@
  * read as bpf(2) documents it, and every error is the kernel's.
  *
  *  - elem_flags may only hold BPF_F_LOCK, and only for values with a
- *    bpf_spin_lock (EINVAL); flags must be 0 (EINVAL, as BPF_MAP_TYPE_HASH
- *    answers; the kernel's generic functions, which ARRAY and LPM_TRIE
- *    use, do not look at it).
+ *    bpf_spin_lock (EINVAL); flags must be 0 (EINVAL, as BPF_MAP_TYPE_HASH's
+ *    lookup batches answer; the kernel's generic functions, which all the
+ *    other batches of ARRAY, HASH and LPM_TRIE are, ignore it).
  *  - count 0 does nothing and returns 0; otherwise count is set to 0
  *    first (EFAULT if it cannot be), and to the number of elements done
  *    when the command ends, whether it succeeds or fails part way.
