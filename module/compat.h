@@ -74,7 +74,8 @@ static inline u32 extmap_map_btf_fields(const struct bpf_map *map)
 #ifdef EXTMAP_HAVE_SPIN_LOCK_OFF
 	if (map->spin_lock_off >= 0)
 		fields |= EXTMAP_FIELD_SPIN_LOCK;
-	if (map->timer_off >= 0 || map->kptr_off_tab)
+	/* An error pointer when the value has no kptr. */
+	if (map->timer_off >= 0 || !IS_ERR_OR_NULL(map->kptr_off_tab))
 		fields |= EXTMAP_FIELD_UNKNOWN;
 #else
 	if (IS_ERR_OR_NULL(map->record))
