@@ -611,14 +611,27 @@ static struct for_each *fe_setup(void)
 	int m, kinds[FE_NR_MAPS] = { K_ARR, K_HASH, K_LPM, K_ARR, K_HASH };
 	__u32 count;
 
+	static char log[1 << 16];
+	struct bpf_program *prog;
+	size_t len;
+
 	if (!skel)
 		return NULL;
+	/* The verifier's last words, which tap_diag() would cut off. */
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_log_buf(prog, log, sizeof(log));
+	log[0] = '\0';
+	libbpf_mute(true);
 	if (extmap_bpf_object_prepare(skel->obj, NULL) != 3 ||
 	    for_each__load(skel)) {
-		tap_diag("for_each: prepare or load failed");
+		libbpf_mute(false);
+		len = strlen(log);
+		tap_diag("for_each: prepare or load failed; verifier: %s",
+			 log + (len > 1000 ? len - 1000 : 0));
 		for_each__destroy(skel);
 		return NULL;
 	}
+	libbpf_mute(false);
 	maps[FE_ARR] = skel->maps.fe_arr;
 	maps[FE_HASH] = skel->maps.fe_hash;
 	maps[FE_LPM] = skel->maps.fe_lpm;
@@ -648,7 +661,12 @@ static int fe_run(struct for_each *skel, int which, __u32 stop_after,
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
 		    .data_size_in = sizeof(pkt));
 
-	skel->bss->which = which;
+	struct bpf_program *progs[FE_NR_MAPS] = {
+		skel->progs.xdp_fe_arr, skel->progs.xdp_fe_hash,
+		skel->progs.xdp_fe_lpm, skel->progs.xdp_fe_karr,
+		skel->progs.xdp_fe_khash,
+	};
+
 	skel->bss->stop_after = stop_after;
 	skel->bss->flags = flags;
 	skel->bss->delete = del;
@@ -656,8 +674,7 @@ static int fe_run(struct for_each *skel, int which, __u32 stop_after,
 	skel->bss->calls = 0;
 	skel->bss->key_sum = 0;
 	skel->bss->ret = -1;
-	return bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdp_for_each),
-				      &o);
+	return bpf_prog_test_run_opts(bpf_program__fd(progs[which]), &o);
 }
 
 static const char *const fe_names[FE_NR_MAPS] = {

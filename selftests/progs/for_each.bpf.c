@@ -51,7 +51,6 @@ struct {
 } fe_khash SEC(".maps");
 
 /* Set by userspace. */
-__u32 which;
 __u32 stop_after;
 __u32 delete;
 __u64 flags;
@@ -89,30 +88,28 @@ static __u64 fe_lpm_cb(void *map, struct fe_lpm_key *key,
 	return fe_visit(map, key, val, ctx, key->addr);
 }
 
-SEC("xdp")
-int xdp_for_each(struct xdp_md *xdp)
-{
-	struct fe_ctx ctx = { 0 };
-
-	(void)xdp;
-	switch (which) {
-	case FE_ARR:
-		ret = bpf_for_each_map_elem(&fe_arr, fe_u32_cb, &ctx, flags);
-		break;
-	case FE_HASH:
-		ret = bpf_for_each_map_elem(&fe_hash, fe_u32_cb, &ctx, flags);
-		break;
-	case FE_LPM:
-		ret = bpf_for_each_map_elem(&fe_lpm, fe_lpm_cb, &ctx, flags);
-		break;
-	case FE_KARR:
-		ret = bpf_for_each_map_elem(&fe_karr, fe_u32_cb, &ctx, flags);
-		break;
-	case FE_KHASH:
-		ret = bpf_for_each_map_elem(&fe_khash, fe_u32_cb, &ctx, flags);
-		break;
-	}
-	return XDP_PASS;
+/*
+ * One program per map: the 6.1 verifier refuses one call of
+ * bpf_for_each_map_elem() reached with different maps ("tail_call
+ * abusing map_ptr"), which is what clang makes of a switch.  The result
+ * is truncated to int: on 6.1 ->map_for_each_callback() returns int, and
+ * the call does not sign-extend it.
+ */
+#define FE_PROG(name, map, cb)						\
+SEC("xdp")								\
+int name(struct xdp_md *xdp)						\
+{									\
+	struct fe_ctx ctx = { 0 };					\
+									\
+	(void)xdp;							\
+	ret = (int)bpf_for_each_map_elem(&map, cb, &ctx, flags);	\
+	return XDP_PASS;						\
 }
+
+FE_PROG(xdp_fe_arr, fe_arr, fe_u32_cb)
+FE_PROG(xdp_fe_hash, fe_hash, fe_u32_cb)
+FE_PROG(xdp_fe_lpm, fe_lpm, fe_lpm_cb)
+FE_PROG(xdp_fe_karr, fe_karr, fe_u32_cb)
+FE_PROG(xdp_fe_khash, fe_khash, fe_u32_cb)
 
 char LICENSE[] SEC("license") = "GPL";
