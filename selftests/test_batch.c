@@ -21,7 +21,9 @@
  *     neither written nor read, as on ARRAY and HASH;
  *   - an XDP program (progs/for_each.bpf.c) sums each map's values with
  *     bpf_for_each_map_elem(), stops early when its callback returns 1,
- *     gets EINVAL for flags, and deletes from inside the callback.
+ *     gets EINVAL for flags, and deletes from inside the callback;
+ *   - an iter/bpf_map_elem program attaches to ARRAY and HASH, not to an
+ *     extmap map (EINVAL: the kernel checks map_type).
  */
 #include <sys/mman.h>
 #include <bpf/bpf.h>
@@ -736,6 +738,46 @@ static int for_each_delete(void)
 	return TAP_PASS;
 }
 
+/*
+ * iter/bpf_map_elem: the kernel attaches it only to its own HASH, LRU_HASH
+ * and ARRAY types (and their per-CPU ones), by map_type: EINVAL for every
+ * extmap type (Documentation/design.md).
+ */
+static int iter_refused(void)
+{
+	AUTO_FE skel = fe_setup();
+	struct bpf_map *maps[FE_NR_MAPS];
+	struct bpf_link *link;
+	int m, err;
+
+	ASSERT(skel, "setup failed");
+	maps[FE_ARR] = skel->maps.fe_arr;
+	maps[FE_HASH] = skel->maps.fe_hash;
+	maps[FE_LPM] = skel->maps.fe_lpm;
+	maps[FE_KARR] = skel->maps.fe_karr;
+	maps[FE_KHASH] = skel->maps.fe_khash;
+	for (m = 0; m < FE_NR_MAPS; m++) {
+		DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, o);
+		union bpf_iter_link_info info = {
+			.map.map_fd = bpf_map__fd(maps[m]),
+		};
+
+		o.link_info = &info;
+		o.link_info_len = sizeof(info);
+		libbpf_mute(m < FE_KARR);
+		link = bpf_program__attach_iter(skel->progs.iter_map_elem, &o);
+		err = libbpf_get_error(link);
+		libbpf_mute(false);
+		if (!err)
+			bpf_link__destroy(link);
+		if (m < FE_KARR)
+			ASSERT_EQ(err, -EINVAL, fe_names[m]);
+		else
+			ASSERT_EQ(err, 0, fe_names[m]);
+	}
+	return TAP_PASS;
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(update_then_lookup),
 	TAP_CASE(full_count_then_enoent),
@@ -746,6 +788,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(lock_batches),
 	TAP_CASE(for_each_sum),
 	TAP_CASE(for_each_delete),
+	TAP_CASE(iter_refused),
 };
 
 int main(void)

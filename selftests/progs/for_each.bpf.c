@@ -112,4 +112,24 @@ FE_PROG(xdp_fe_lpm, fe_lpm, fe_lpm_cb)
 FE_PROG(xdp_fe_karr, fe_karr, fe_u32_cb)
 FE_PROG(xdp_fe_khash, fe_khash, fe_u32_cb)
 
+/* The kernel's context of iter/bpf_map_elem (kernel/bpf/map_iter.c). */
+struct bpf_iter_meta;
+struct bpf_iter__bpf_map_elem {
+	struct bpf_iter_meta *meta;
+	void *map;
+	void *key;
+	void *value;
+};
+
+/* For test_batch to show that the kernel refuses to attach it. */
+SEC("iter/bpf_map_elem")
+int iter_map_elem(struct bpf_iter__bpf_map_elem *ctx)
+{
+	__u64 *val = ctx->value;
+
+	if (val)
+		sum += *val;
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";
