@@ -406,7 +406,9 @@ static int ioctl_fuzz(void)
 			switch (rnd_below(4)) {
 			case 0:
 				cmd = _IOC(rnd_below(4), EXTMAP_IOC_MAGIC, nr, rnd_below(1 << 14));
-				if (cmd == EXTMAP_IOC_CREATE || cmd == EXTMAP_IOC_TYPES)
+				/* A create of any size is a create. */
+				if (cmd == EXTMAP_IOC_CREATE_SIZE(_IOC_SIZE(cmd)) ||
+				    cmd == EXTMAP_IOC_TYPES)
 					continue;
 				break;
 			case 1:
