@@ -251,6 +251,29 @@ static int ext_array_map_mmap(struct bpf_map *map, struct vm_area_struct *vma)
 	return remap_vmalloc_range(vma, array->values, vma->vm_pgoff);
 }
 
+/*
+ * bpf_for_each_map_elem(): every index in order, as BPF_MAP_TYPE_ARRAY
+ * does, until the callback returns 1.  Return: the number of elements
+ * the callback saw.
+ */
+static extmap_for_each_ret_t ext_array_map_visit_elems(struct bpf_map *map,
+						       bpf_callback_t callback_fn,
+						       void *callback_ctx, u64 flags)
+{
+	u32 i, key;
+
+	if (flags)
+		return -EINVAL;
+	for (i = 0; i < map->max_entries; i++) {
+		key = i;
+		if (callback_fn((u64)(long)map, (u64)(long)&key,
+				(u64)(long)ext_array_map_lookup_elem(map, &key),
+				(u64)(long)callback_ctx, 0))
+			return (extmap_for_each_ret_t)i + 1;
+	}
+	return map->max_entries;
+}
+
 #ifdef EXTMAP_HAVE_MEM_USAGE
 /* What the map takes; mmapable values have pages of their own. */
 static u64 ext_array_map_size(u32 value_size, u32 max_entries, u32 flags)
@@ -280,6 +303,7 @@ static const struct bpf_map_ops ext_array_map_ops = {
 	.map_direct_value_addr = ext_array_map_direct_value_addr,
 	.map_direct_value_meta = ext_array_map_direct_value_meta,
 	.map_mmap = ext_array_map_mmap,
+	.map_for_each_callback = ext_array_map_visit_elems,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_array_map_mem_usage,
 #endif
@@ -293,5 +317,7 @@ struct extmap_type extmap_array_type = {
 	.free = ext_array_free,
 	.map_flags = BPF_F_MMAPABLE,
 	.btf_fields = EXTMAP_FIELD_SPIN_LOCK,
+	/* No delete: no delete batches, as for BPF_MAP_TYPE_ARRAY. */
+	.no_delete = true,
 	.owner = THIS_MODULE,
 };

@@ -31,6 +31,23 @@ int kern_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 #define extmap_ret_t int
 #endif
 
+/*
+ * 6.3: ->map_update_batch() also gets the map's file (for maps of fds);
+ * extmap's maps do not use it.
+ */
+#ifdef EXTMAP_UPDATE_BATCH_FILE
+#define EXTMAP_UPDATE_BATCH_FILE_ARG	struct file *map_file,
+#else
+#define EXTMAP_UPDATE_BATCH_FILE_ARG
+#endif
+
+/* 6.4: ->map_for_each_callback() returns long instead of int. */
+#ifdef EXTMAP_LONG_FOR_EACH
+#define extmap_for_each_ret_t long
+#else
+#define extmap_for_each_ret_t int
+#endif
+
 /* 6.6: ->map_mem_usage() reports a map's memory; mandatory since. */
 static inline bool extmap_has_mem_usage(const struct bpf_map_ops *ops)
 {

@@ -29,6 +29,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "batch.h"
 #include "compat.h"
 #include "types.h"
 
@@ -195,6 +196,35 @@ void extmap_value_copy(struct bpf_map *map, void *dst, void *src, u64 flags)
 	local_irq_restore(irqflags);
 }
 EXPORT_SYMBOL_GPL(extmap_value_copy);
+
+/**
+ * extmap_value_read - copy a value out of a map, as bpf(2) lookups do
+ * @map: the map
+ * @dst: a buffer of map->value_size bytes, for bpf(2) to copy out
+ * @src: the value in the map
+ * @flags: the lookup's flags: with BPF_F_LOCK, copy under @src's lock
+ *
+ * The special fields (a bpf_spin_lock) are not copied: they read as zero
+ * in @dst, as in the kernel's lookups.  The caller has checked @flags.
+ */
+void extmap_value_read(struct bpf_map *map, void *dst, void *src, u64 flags)
+{
+	arch_spinlock_t *lock;
+	unsigned long irqflags;
+
+	if (!(flags & BPF_F_LOCK)) {
+		copy_map_value(map, dst, src);
+	} else {
+		lock = src + extmap_spin_lock_off(map);
+		local_irq_save(irqflags);
+		arch_spin_lock(lock);
+		copy_map_value(map, dst, src);
+		arch_spin_unlock(lock);
+		local_irq_restore(irqflags);
+	}
+	check_and_init_map_value(map, dst);
+}
+EXPORT_SYMBOL_GPL(extmap_value_read);
 
 /**
  * extmap_value_init - clear the special fields of a value new to a map
@@ -370,6 +400,17 @@ static void extmap_claim_map(struct extmap_claim *claim, struct bpf_map *map)
 	 */
 	if (!em->ops.map_btf_id)
 		em->ops.map_btf_id = map->ops->map_btf_id;
+	/*
+	 * The verifier asks ->map_set_for_each_callback_args() to type the
+	 * callback's arguments of bpf_for_each_map_elem(): the kernel's own
+	 * (map_set_for_each_callback_args() in verifier.c) is not exported,
+	 * but the shell, a BPF_MAP_TYPE_HASH, has it in its ops.  It types
+	 * the key and value as the map's, whatever the map's type.
+	 */
+	if (em->ops.map_for_each_callback &&
+	    !em->ops.map_set_for_each_callback_args)
+		em->ops.map_set_for_each_callback_args =
+			map->ops->map_set_for_each_callback_args;
 
 	map->key_size = req->key_size;
 	map->value_size = req->value_size;
@@ -502,6 +543,7 @@ static long extmap_ioctl_create(struct extmap_create __user *ureq,
 	em->type = type;
 	em->ops = *type->ops;
 	em->ops.map_free = extmap_map_free;
+	extmap_batch_set_ops(&em->ops, type);
 
 	fd = extmap_create_map(em, &req, &taken);
 	/* A map of the type keeps the module reference. */

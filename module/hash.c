@@ -422,6 +422,41 @@ static int ext_hash_map_get_next_key(struct bpf_map *map, void *key,
 	return 0;
 }
 
+/*
+ * bpf_for_each_map_elem(): bucket order, as get_next_key, until the
+ * callback returns 1.  The callback may delete the element it is given,
+ * whose slot may then be reused at once: the walk takes the next element
+ * before the call.  A walk that a recycled element led into another
+ * bucket ends that bucket early, as it would in BPF_MAP_TYPE_HASH.
+ * Return: the number of elements the callback saw.
+ */
+static extmap_for_each_ret_t ext_hash_map_visit_elems(struct bpf_map *map,
+						      bpf_callback_t callback_fn,
+						      void *callback_ctx, u64 flags)
+{
+	struct ext_hash *h = ext_hash(map);
+	struct ext_hash_elem *e, *next;
+	extmap_for_each_ret_t n = 0;
+	u32 i;
+
+	if (flags)
+		return -EINVAL;
+	rcu_read_lock();
+	for (i = 0; i < h->n_buckets; i++) {
+		for (e = ext_hash_first(&h->buckets[i]); e; e = next) {
+			next = ext_hash_next(e);
+			n++;
+			if (callback_fn((u64)(long)map, (u64)(long)e->key,
+					(u64)(long)ext_hash_elem_value(h, e),
+					(u64)(long)callback_ctx, 0))
+				goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
 #ifdef EXTMAP_HAVE_MEM_USAGE
 static u64 ext_hash_map_mem_usage(const struct bpf_map *map)
 {
@@ -440,6 +475,7 @@ static const struct bpf_map_ops ext_hash_map_ops = {
 	.map_update_elem = ext_hash_map_update_elem,
 	.map_delete_elem = ext_hash_map_delete_elem,
 	.map_get_next_key = ext_hash_map_get_next_key,
+	.map_for_each_callback = ext_hash_map_visit_elems,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_hash_map_mem_usage,
 #endif

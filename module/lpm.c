@@ -1375,6 +1375,43 @@ static int ext_lpm_map_get_next_key(struct bpf_map *map, void *key,
 	return 0;
 }
 
+/*
+ * bpf_for_each_map_elem(): in get_next_key's order, until the callback
+ * returns 1.  An element's prefixlen and data are a key as the map takes
+ * it, and that is what the callback sees.  Elements are freed a grace
+ * period after their delete, so the walk goes on from one the callback
+ * deleted.  Return: the number of elements the callback saw.
+ */
+static extmap_for_each_ret_t ext_lpm_map_visit_elems(struct bpf_map *map,
+						     bpf_callback_t callback_fn,
+						     void *callback_ctx, u64 flags)
+{
+	struct ext_lpm *t = ext_lpm(map);
+	struct ext_lpm_elem *e, *next;
+	extmap_for_each_ret_t n = 0;
+	u32 i;
+
+	BUILD_BUG_ON(offsetof(struct ext_lpm_elem, data) -
+		     offsetof(struct ext_lpm_elem, prefixlen) !=
+		     offsetof(struct bpf_lpm_trie_key_u8, data));
+	if (flags)
+		return -EINVAL;
+	rcu_read_lock();
+	for (i = 0; i < t->n_buckets; i++) {
+		for (e = ext_lpm_deref(t, t->buckets[i]); e; e = next) {
+			next = ext_lpm_deref(t, e->hnext);
+			n++;
+			if (callback_fn((u64)(long)map, (u64)(long)&e->prefixlen,
+					(u64)(long)ext_lpm_value(t, e),
+					(u64)(long)callback_ctx, 0))
+				goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
 #ifdef EXTMAP_HAVE_MEM_USAGE
 /* Bytes asked for, as the kernel's maps report them, not slab sizes. */
 static u64 ext_lpm_map_mem_usage(const struct bpf_map *map)
@@ -1398,6 +1435,7 @@ static const struct bpf_map_ops ext_lpm_map_ops = {
 	.map_update_elem = ext_lpm_map_update_elem,
 	.map_delete_elem = ext_lpm_map_delete_elem,
 	.map_get_next_key = ext_lpm_map_get_next_key,
+	.map_for_each_callback = ext_lpm_map_visit_elems,
 #ifdef EXTMAP_HAVE_MEM_USAGE
 	.map_mem_usage = ext_lpm_map_mem_usage,
 #endif

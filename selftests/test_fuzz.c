@@ -21,15 +21,23 @@
  * attribute, odd info_len.  Each call goes to both maps with the same
  * arguments; results must agree except for the documented differences:
  *
- *   - batch commands and BPF_MAP_LOOKUP_AND_DELETE_ELEM: extmap maps give
- *     ENOTSUPP (524) where the kernel's map gets as far as the operation
- *     (bpf(2) offers them only through ops the types do not implement;
- *     Documentation/design.md); the checks before it (attribute, fd, file
- *     mode, copying the key for lookup_and_delete) must agree: the kernel's
- *     result must be one its op gives (batch: no EPERM or EBADF, no garbage
- *     in the attribute, no wrong fd; lookup_and_delete: the key readable,
- *     and 0, ENOENT, or EFAULT from a value it cannot write).  The kernel
- *     map is then made equal to the extmap map again.
+ *   - batch commands: the same result, except where the kernel's map has
+ *     its own: HASH's lookup batches go bucket by bucket (ENOSPC for a
+ *     bucket larger than count, ENOENT or 0 at other places than extmap's
+ *     walk of the keys), so there both results must only be among 0,
+ *     ENOENT, EFAULT (and ENOSPC for HASH); so too for lpm's lookup
+ *     batches going on after in_batch, since LPM_TRIE's order differs
+ *     (what is left after a key is not the same); LPM_TRIE has no
+ *     lookup-and-delete batch (ENOTSUPP, 524), lpm has: any result of its
+ *     op.  The keys and values past the first are the same zeros on both
+ *     sides.
+ *   - BPF_MAP_LOOKUP_AND_DELETE_ELEM: extmap maps give ENOTSUPP (524)
+ *     where the kernel's map gets as far as the operation (bpf(2) offers
+ *     it only to some map types; Documentation/design.md); the checks
+ *     before it (attribute, fd, file mode, copying the key) must agree:
+ *     the kernel's result must be one its op gives (the key readable, and
+ *     0, ENOENT, or EFAULT from a value it cannot write).
+ *   After either, the kernel map is made equal to the extmap map again.
  *   - get_next_key on hash and lpm: the order differs (a different hash, a
  *     trie walked in post order), so after a present key only "0 or ENOENT"
  *     is compared, and the next key only on array.
@@ -407,7 +415,9 @@ static int ioctl_fuzz(void)
 			switch (rnd_below(4)) {
 			case 0:
 				cmd = _IOC(rnd_below(4), EXTMAP_IOC_MAGIC, nr, rnd_below(1 << 14));
-				if (cmd == EXTMAP_IOC_CREATE || cmd == EXTMAP_IOC_TYPES)
+				/* A create of any size is a create. */
+				if (cmd == EXTMAP_IOC_CREATE_SIZE(_IOC_SIZE(cmd)) ||
+				    cmd == EXTMAP_IOC_TYPES)
 					continue;
 				break;
 			case 1:
@@ -667,7 +677,8 @@ static int bpf_fuzz(void)
 		unsigned char key[24], val[64];
 		__u64 flags = flag_set[rnd_below(TAP_ARRAY_SIZE(flag_set))];
 		__u32 count = rnd_below(4);
-		bool out_batch = rnd_below(4) == 0;
+		bool out_batch = rnd_below(4) == 0, in_batch = rnd_below(4) == 0;
+		enum ptr_kind ik = pick_ptr_kind();
 		unsigned int size = sizeof(union bpf_attr), garbage = 0;
 		bool tolerated = false;
 		__u32 ilen = 0;
@@ -696,6 +707,9 @@ static int bpf_fuzz(void)
 			int fd = wrongfd ? wrongfd : p.fd[side];
 
 			memset(&ab[side], 0, sizeof(ab[side]));
+			/* A batch's keys and values past the first: zeros. */
+			if (is_batch(cmd))
+				memset(area[side], 0, 3072);
 			switch (cmd) {
 			case BPF_OBJ_GET_INFO_BY_FD: {
 				static const __u32 lens[] = { 0, 1, 3, 4, 7, 8, 39, 40, 41, 63,
@@ -727,6 +741,10 @@ static int bpf_fuzz(void)
 				if (out_batch)
 					at->batch.out_batch = (__u64)(unsigned long)
 						place(side, 3, P_GOOD, key, 8);
+				/* Go on after a key (or fault reading it). */
+				if (in_batch)
+					at->batch.in_batch = (__u64)(unsigned long)
+						place(side, 2, ik, key, p.ks);
 				break;
 			default:
 				at->map_fd = fd;
@@ -774,11 +792,21 @@ static int bpf_fuzz(void)
 					 a[0]->info.info_len, a[1]->info.info_len, ilen);
 				diffs++;
 			}
-		} else if (is_batch(cmd) && e[0] == ENOTSUPP && e[1] != EPERM &&
-			   e[1] != EBADF && !(garbage && garbage < size) && !wrongfd) {
+		} else if (cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH && p.kind == K_LPM &&
+			   e[1] == ENOTSUPP && !(garbage && garbage < size) && !wrongfd) {
 			/* bpf(2) checks only the attribute's tail, the fd and
-			 * the file mode before the op: all agreed, so the
-			 * kernel's result is its batch op's.
+			 * the file mode before the op, which LPM_TRIE lacks:
+			 * extmap's result is its op's.
+			 */
+			tolerated = true;
+		} else if ((cmd == BPF_MAP_LOOKUP_BATCH ||
+			    cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH) &&
+			   (p.kind == K_HASH || (p.kind == K_LPM && in_batch)) &&
+			   (e[0] == 0 || e[0] == ENOENT || e[0] == EFAULT) &&
+			   (e[1] == 0 || e[1] == ENOENT || e[1] == EFAULT ||
+			    (e[1] == ENOSPC && p.kind == K_HASH))) {
+			/* HASH's own walk, bucket by bucket; the lpm walk
+			 * after in_batch, in another order than LPM_TRIE's.
 			 */
 			tolerated = true;
 		} else if (cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM && e[0] == ENOTSUPP &&

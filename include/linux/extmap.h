@@ -34,6 +34,12 @@
  *    the core refuses a map whose value has any other (EOPNOTSUPP).  A
  *    type that takes them copies values with extmap_value_copy() and
  *    clears new values with extmap_value_init().
+ *  - The batch commands of bpf(2) (BPF_MAP_*_BATCH) come from the core,
+ *    built on the four element operations, unless the type sets its own
+ *    ->map_*_batch().  A type that sets ->map_for_each_callback() for
+ *    bpf_for_each_map_elem() gets the kernel's generic
+ *    ->map_set_for_each_callback_args() from the core (a program's
+ *    callback then sees the key and the value in the map).
  */
 #ifndef _LINUX_EXTMAP_H
 #define _LINUX_EXTMAP_H
@@ -66,6 +72,10 @@ struct extmap_map;
  * @map_flags: the type-specific BPF_F_* flags it accepts, on top of the
  *	generic ones every type accepts (EXTMAP_GENERIC_MAP_FLAGS)
  * @btf_fields: the EXTMAP_FIELD_* its values may hold
+ * @no_delete: the type's keys cannot be deleted (its ->map_delete_elem()
+ *	refuses every key, as an array's does): its maps get no delete nor
+ *	lookup-and-delete batch, which bpf(2) then refuses with ENOTSUPP,
+ *	as it does for BPF_MAP_TYPE_ARRAY
  * @owner: the module providing @ops, normally THIS_MODULE
  * @init: optional, what the type needs before its first map (a slab
  *	cache, say): called by extmap_register_type(), which fails with its
@@ -83,6 +93,7 @@ struct extmap_type {
 	void (*free)(struct extmap_map *em);
 	u32 map_flags;
 	u32 btf_fields;
+	bool no_delete;
 	struct module *owner;
 	int (*init)(void);
 	void (*exit)(void);
@@ -231,6 +242,7 @@ void extmap_unregister_type(struct extmap_type *type);
 void *extmap_area_alloc(u64 size, int numa_node);
 
 void extmap_value_copy(struct bpf_map *map, void *dst, void *src, u64 flags);
+void extmap_value_read(struct bpf_map *map, void *dst, void *src, u64 flags);
 void extmap_value_init(struct bpf_map *map, void *value);
 int extmap_check_update_flags(struct bpf_map *map, u64 flags);
 
