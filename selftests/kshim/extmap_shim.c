@@ -41,6 +41,10 @@
 #include <linux/bpf.h>
 #include <linux/extmap.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 #ifndef offsetofend
 #define offsetofend(TYPE, FIELD) \
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
@@ -79,10 +83,8 @@ static long real_syscall(long nr, long a, long b, long c, long d, long e,
 
 	if (!fn)
 		fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
-	if (!fn) {
-		errno = ENOSYS;
-		return -1;
-	}
+	if (!fn)
+		abort();	/* no libc under us: nothing can work */
 	return fn(nr, a, b, c, d, e, f);
 }
 
@@ -130,10 +132,10 @@ static int shim_map_create(const void *uattr, unsigned long size, long *ret)
 		return 0;
 	memset(&attr, 0, sizeof(attr));
 	memcpy(&attr, uattr, size < sizeof(attr) ? size : sizeof(attr));
-	for (t = 0; t < sizeof(ext_types) / sizeof(ext_types[0]); t++)
+	for (t = 0; t < ARRAY_SIZE(ext_types); t++)
 		if (ext_types[t].kernel_type == attr.map_type)
 			break;
-	if (t == sizeof(ext_types) / sizeof(ext_types[0]))
+	if (t == ARRAY_SIZE(ext_types))
 		return 0;
 
 	for (i = known; i < size; i++)

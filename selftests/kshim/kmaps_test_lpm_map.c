@@ -44,6 +44,6 @@ static void setup(void)
 
 int main(int argc, char **argv)
 {
-	return kmaps_run(tests, sizeof(tests) / sizeof(tests[0]), setup,
+	return kmaps_run(tests, ARRAY_SIZE(tests), setup,
 			 argc, argv);
 }

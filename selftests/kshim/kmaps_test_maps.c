@@ -24,10 +24,9 @@
 int bpf_prog_test_load(const char *file, enum bpf_prog_type type,
 		       struct bpf_object **pobj, int *prog_fd)
 {
-	fprintf(stderr, "kmaps: bpf_prog_test_load(%s) is not built in\n",
-		file);
-	errno = ENOSYS;
-	return -ENOSYS;
+	fprintf(stderr, "kmaps: %s(%s) is not built in\n", __func__, file);
+	errno = EOPNOTSUPP;
+	return -EOPNOTSUPP;
 }
 
 static void k_hashmap(void) { test_hashmap(0, NULL); }
@@ -35,18 +34,27 @@ static void k_hashmap_sizes(void) { test_hashmap_sizes(0, NULL); }
 static void k_hashmap_walk(void) { test_hashmap_walk(0, NULL); }
 static void k_arraymap(void) { test_arraymap(0, NULL); }
 
-#define T(name, fn) { #name, fn }, { #name ":no_prealloc", fn }
 static const struct kmaps_test tests[] = {
-	T(hashmap, k_hashmap),
-	T(hashmap_sizes, k_hashmap_sizes),
-	T(hashmap_walk, k_hashmap_walk),
-	T(hashmap_zero_seed, test_hashmap_zero_seed),
-	T(arraymap, k_arraymap),
-	T(map_large, test_map_large),
-	T(map_parallel, test_map_parallel),
-	T(map_stress, test_map_stress),
-	T(map_rdonly, test_map_rdonly),
-	T(map_wronly, test_map_wronly),
+	{ "hashmap", k_hashmap },
+	{ "hashmap:no_prealloc", k_hashmap },
+	{ "hashmap_sizes", k_hashmap_sizes },
+	{ "hashmap_sizes:no_prealloc", k_hashmap_sizes },
+	{ "hashmap_walk", k_hashmap_walk },
+	{ "hashmap_walk:no_prealloc", k_hashmap_walk },
+	{ "hashmap_zero_seed", test_hashmap_zero_seed },
+	{ "hashmap_zero_seed:no_prealloc", test_hashmap_zero_seed },
+	{ "arraymap", k_arraymap },
+	{ "arraymap:no_prealloc", k_arraymap },
+	{ "map_large", test_map_large },
+	{ "map_large:no_prealloc", test_map_large },
+	{ "map_parallel", test_map_parallel },
+	{ "map_parallel:no_prealloc", test_map_parallel },
+	{ "map_stress", test_map_stress },
+	{ "map_stress:no_prealloc", test_map_stress },
+	{ "map_rdonly", test_map_rdonly },
+	{ "map_rdonly:no_prealloc", test_map_rdonly },
+	{ "map_wronly", test_map_wronly },
+	{ "map_wronly:no_prealloc", test_map_wronly },
 	{ "array_map_batch_ops", test_array_map_batch_ops },
 	{ "htab_map_batch_ops", test_htab_map_batch_ops },
 	{ "lpm_trie_map_batch_ops", test_lpm_trie_map_batch_ops },
@@ -74,9 +82,12 @@ int main(int argc, char **argv)
 
 	/* One test per call, so that setup() knows which round. */
 	for (a = 1; a < argc; a++) {
-		char *one[] = { argv[0], argv[a], NULL };
+		char *one[3];
 		int rc;
 
+		one[0] = argv[0];
+		one[1] = argv[a];
+		one[2] = NULL;
 		current = argv[a];
 		rc = kmaps_run(tests, ARRAY_SIZE(tests), setup, 2, one);
 		if (rc)

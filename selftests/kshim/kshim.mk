@@ -79,6 +79,12 @@ $(KSHIM_OUT)/kmaps_test_lpm_map: $(KSHIM_DIR)/kmaps_test_lpm_map.c $(KSHIM_DIR)/
 
 $(OUT)/test_kernel_maps: $(KSHIM_BINS)
 
+# The slow tests' binaries: test_kernel_maps itself, which picks its tests
+# by the name it is run as.
+$(OUT)/test_kernel_maps_stress $(OUT)/test_kernel_maps_parallel \
+	$(OUT)/test_kernel_maps_lpm: $(OUT)/test_kernel_maps
+	ln -f $< $@
+
 .PHONY: kshim-clean
 kshim-clean:
 	rm -rf $(KSHIM_OUT) $(BUILD)/ksrc
