@@ -13,7 +13,8 @@
  * type ids); its result (the map fd, or -1 and the module's errno) is what
  * the caller gets.  Every other call goes to the real syscall(), and so does
  * a creation that asks for what extmap does not have:
- *   - a map flag outside what the extmap type accepts (see ext_flags[]);
+ *   - a map flag the extmap type refuses (the module is asked, see
+ *     ext_flags_ok());
  *   - inner_map_fd, map_ifindex or btf_vmlinux_value_type_id set;
  *   - anything set beyond map_extra (value_type_btf_obj_fd, map_token_fd,
  *     later fields), which EXTMAP_IOC_CREATE has no room for.
@@ -31,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,29 +52,55 @@
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
 #endif
 
-/*
- * The map flags each extmap type accepts today: EXTMAP_GENERIC_MAP_FLAGS
- * (include/linux/extmap.h) plus the type's own (module/array.c, hash.c,
- * lpm.c).  A creation with any other flag is passed through to the kernel,
- * whose own type then accepts or refuses it.
- */
-#define SHIM_GENERIC_FLAGS	(BPF_F_NUMA_NODE | BPF_F_RDONLY | \
-				 BPF_F_WRONLY | BPF_F_RDONLY_PROG | \
-				 BPF_F_WRONLY_PROG)
-
 static const struct {
 	__u32 kernel_type;
 	__u32 ext_type;
 	const char *name;
-	__u32 flags;
+	__u32 probe_key_size;	/* a key size the type takes */
 } ext_types[] = {
-	{ BPF_MAP_TYPE_HASH, EXTMAP_MAP_TYPE_HASH, "hash",
-	  SHIM_GENERIC_FLAGS | BPF_F_ZERO_SEED },
-	{ BPF_MAP_TYPE_ARRAY, EXTMAP_MAP_TYPE_ARRAY, "array",
-	  SHIM_GENERIC_FLAGS },
-	{ BPF_MAP_TYPE_LPM_TRIE, EXTMAP_MAP_TYPE_LPM, "lpm",
-	  SHIM_GENERIC_FLAGS | BPF_F_NO_PREALLOC },
+	{ BPF_MAP_TYPE_HASH, EXTMAP_MAP_TYPE_HASH, "hash", 4 },
+	{ BPF_MAP_TYPE_ARRAY, EXTMAP_MAP_TYPE_ARRAY, "array", 4 },
+	/* struct bpf_lpm_trie_key_u8 with 4 data bytes */
+	{ BPF_MAP_TYPE_LPM_TRIE, EXTMAP_MAP_TYPE_LPM, "lpm", 8 },
 };
+
+/*
+ * The map flags each extmap type accepts, found out by asking the module,
+ * one flag at a time and once per process: a map of the type with 4-byte
+ * values, one entry and just that flag, created and closed.  So the shim
+ * follows what module/ accepts without a list of its own.
+ */
+static __u32 flags_ok[ARRAY_SIZE(ext_types)];
+static __u32 flags_bad[ARRAY_SIZE(ext_types)];
+
+static bool ext_flags_ok(int devfd, unsigned int t, __u32 flags)
+{
+	__u32 bit;
+
+	for (bit = 1; bit; bit <<= 1) {
+		struct extmap_create c;
+		int fd;
+
+		if (!(flags & bit) || (flags_ok[t] & bit))
+			continue;
+		if (flags_bad[t] & bit)
+			return false;
+		memset(&c, 0, sizeof(c));
+		c.type = ext_types[t].ext_type;
+		c.key_size = ext_types[t].probe_key_size;
+		c.value_size = 4;
+		c.max_entries = 1;
+		c.map_flags = bit;
+		fd = ioctl(devfd, EXTMAP_IOC_CREATE, &c);
+		if (fd < 0) {
+			flags_bad[t] |= bit;
+			return false;
+		}
+		close(fd);
+		flags_ok[t] |= bit;
+	}
+	return true;
+}
 
 typedef long (*syscall_fn)(long nr, ...);
 
@@ -138,20 +166,32 @@ static int shim_map_create(const void *uattr, unsigned long size, long *ret)
 	if (t == ARRAY_SIZE(ext_types))
 		return 0;
 
+	devfd = open(dev && *dev ? dev : "/dev/" EXTMAP_DEVICE_NAME,
+		     O_RDWR | O_CLOEXEC);
+	if (devfd < 0) {
+		err = errno;
+		shim_log("error %s errno=%d (open /dev/extmap)\n",
+			 ext_types[t].name, err);
+		errno = err;
+		*ret = -1;
+		return 1;
+	}
+
 	for (i = known; i < size; i++)
 		if (((const unsigned char *)uattr)[i]) {
 			why = "attributes beyond map_extra";
 			break;
 		}
-	if (attr.map_flags & ~ext_types[t].flags)
+	if (!why && !ext_flags_ok(devfd, t, attr.map_flags))
 		why = "map_flags";
-	else if (attr.inner_map_fd)
+	if (!why && attr.inner_map_fd)
 		why = "inner_map_fd";
-	else if (attr.map_ifindex)
+	if (!why && attr.map_ifindex)
 		why = "map_ifindex";
-	else if (attr.btf_vmlinux_value_type_id)
+	if (!why && attr.btf_vmlinux_value_type_id)
 		why = "btf_vmlinux_value_type_id";
 	if (why) {
+		close(devfd);
 		shim_log("pass %s %s (map_flags 0x%x)\n", ext_types[t].name,
 			 why, attr.map_flags);
 		return 0;
@@ -171,16 +211,6 @@ static int shim_map_create(const void *uattr, unsigned long size, long *ret)
 	c.btf_value_type_id = attr.btf_value_type_id;
 	/* bpf(2) reads btf_fd only with a BTF type id: so does the ioctl. */
 
-	devfd = open(dev && *dev ? dev : "/dev/" EXTMAP_DEVICE_NAME,
-		     O_RDWR | O_CLOEXEC);
-	if (devfd < 0) {
-		err = errno;
-		shim_log("error %s errno=%d (open /dev/extmap)\n",
-			 ext_types[t].name, err);
-		errno = err;
-		*ret = -1;
-		return 1;
-	}
 	fd = ioctl(devfd, EXTMAP_IOC_CREATE, &c);
 	err = errno;
 	close(devfd);
