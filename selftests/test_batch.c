@@ -35,10 +35,6 @@
 #include "progs/for_each_common.h"
 #include "for_each.skel.h"
 
-#ifndef ENOTSUPP
-#define ENOTSUPP	524	/* the kernel's, which bpf(2) returns as is */
-#endif
-
 #define N		FE_ENTRIES
 #define VAL(i)		(1000ull + (i))
 #define KEY_MAX		8

@@ -451,6 +451,38 @@ static int no_prealloc_einval(void)
 	return TAP_PASS;
 }
 
+/*
+ * An extmap map as the inner map of a map-in-map: ENOTSUPP, whatever the
+ * type (Documentation/design.md says why), where a HASH is taken.
+ */
+static int inner_map_enotsupp(void)
+{
+	__u32 types[] = { EXTMAP_MAP_TYPE_ARRAY, EXTMAP_MAP_TYPE_HASH };
+	AUTO_FD k = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, 8, 4, NULL);
+	unsigned int i;
+
+	ASSERT(k >= 0, "HASH: %s", tap_errname(errno));
+	{
+		LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = k);
+		AUTO_FD outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, NULL,
+					       4, 4, 2, &o);
+
+		ASSERT(outer >= 0, "ARRAY_OF_MAPS of a HASH: %s", tap_errname(errno));
+	}
+	for (i = 0; i < TAP_ARRAY_SIZE(types); i++) {
+		AUTO_FD inner = ext_create(types[i], 4, 8, 4, 0, NULL);
+		LIBBPF_OPTS(bpf_map_create_opts, o, .inner_map_fd = inner);
+
+		ASSERT(inner >= 0, "create %#x: %s", types[i], tap_errname(errno));
+		o.inner_map_fd = inner;
+		ASSERT_ERRNO(bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, NULL, 4, 4, 2,
+					    &o), ENOTSUPP);
+		ASSERT_ERRNO(bpf_map_create(BPF_MAP_TYPE_HASH_OF_MAPS, NULL, 4, 4, 2,
+					    &o), ENOTSUPP);
+	}
+	return TAP_PASS;
+}
+
 /* As the kernel's: arrays may be mmapable, hashes not. */
 static int mmapable_array_only(void)
 {
@@ -887,6 +919,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(rdonly_prog_and_wronly_prog_einval),
 	TAP_CASE(no_prealloc_einval),
 	TAP_CASE(mmapable_array_only),
+	TAP_CASE(inner_map_enotsupp),
 	TAP_CASE(zero_seed_array_einval),
 	TAP_CASE(other_flags_einval_array),
 	TAP_CASE(other_flags_einval_hash),

@@ -64,10 +64,6 @@
 
 #include "util.h"
 
-#ifndef ENOTSUPP
-#define ENOTSUPP	524
-#endif
-
 #define PAGE		4096
 #define KMALLOC_MAX	(4UL << 20)
 #define BIG_ALLOC	(64ULL << 20)

@@ -20,6 +20,11 @@
 #define CAP_BPF		39
 #endif
 
+/* The kernel's ENOTSUPP, which bpf(2) returns as is: libc has no name. */
+#ifndef ENOTSUPP
+#define ENOTSUPP	524
+#endif
+
 /* Closes the fd on scope exit: `AUTO_FD fd = -1;` */
 void util_close_fdp(int *fd);
 #define AUTO_FD __attribute__((cleanup(util_close_fdp))) int
