@@ -635,6 +635,30 @@ static int btf_type_id(const struct btf *btf, const char *name)
 	return btf__find_by_name(btf, name);
 }
 
+/*
+ * The BTF of @path: a BPF object's, as libbpf makes it when it opens one
+ * (the sizes and offsets of its data sections filled in, which the kernel
+ * checks), or raw BTF.
+ */
+static struct btf *read_btf(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct btf *btf = NULL;
+	const void *raw;
+	__u32 size;
+
+	if (!obj)
+		return btf__parse_raw(path);
+	raw = bpf_object__btf(obj) ? btf__raw_data(bpf_object__btf(obj), &size) :
+				     NULL;
+	if (raw)
+		btf = btf__new(raw, size);
+	else
+		errno = ENODATA;
+	bpf_object__close(obj);
+	return btf;
+}
+
 /* --btf, --key-type, --value-type: the map's BTF, loaded into the kernel. */
 static int create_btf(const struct cmd *cmd, struct ctx *ctx,
 		      struct extmap_create_opts *opts, struct btf **btf)
@@ -648,7 +672,7 @@ static int create_btf(const struct cmd *cmd, struct ctx *ctx,
 	}
 	if (!(ctx->seen & OPT_VALUE_TYPE))
 		return usage_err(ctx, cmd, "--btf needs --value-type (and --key-type for typed keys)");
-	*btf = btf__parse(ctx->btf, NULL);
+	*btf = read_btf(ctx->btf);
 	if (!*btf) {
 		err_msg(ctx, "%s: cannot read BTF from %s: %s", cmd->name,
 			ctx->btf, strerror(errno));
