@@ -675,7 +675,7 @@ static int fe_run(struct for_each *skel, int which, __u32 stop_after,
 	return bpf_prog_test_run_opts(bpf_program__fd(progs[which]), &o);
 }
 
-static const char *const fe_names[FE_NR_MAPS] = {
+static const char * const fe_names[FE_NR_MAPS] = {
 	"array", "hash", "lpm", "ARRAY", "HASH",
 };
 
