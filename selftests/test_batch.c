@@ -675,12 +675,10 @@ static int fe_run(struct for_each *skel, int which, __u32 stop_after,
 	return bpf_prog_test_run_opts(bpf_program__fd(progs[which]), &o);
 }
 
-static const char * const fe_names[FE_NR_MAPS] = {
-	"array", "hash", "lpm", "ARRAY", "HASH",
-};
+static const char * const fe_names[FE_NR_MAPS] = { "array", "hash", "lpm", "ARRAY", "HASH" };
 
 /* Sum each map: all of it, stopping after 3, and flags 1 (EINVAL). */
-static int for_each_sum(void)
+static int each_elem_sum(void)
 {
 	AUTO_FE skel = fe_setup();
 	__u64 want = 0;
@@ -713,7 +711,7 @@ static int for_each_sum(void)
 }
 
 /* A callback deleting the element it is given empties hash and lpm. */
-static int for_each_delete(void)
+static int each_elem_delete(void)
 {
 	AUTO_FE skel = fe_setup();
 	int maps[] = { FE_HASH, FE_LPM, FE_KHASH };
@@ -782,8 +780,8 @@ static const struct tap_case cases[] = {
 	TAP_CASE(update_partial),
 	TAP_CASE(bad_input),
 	TAP_CASE(lock_batches),
-	TAP_CASE(for_each_sum),
-	TAP_CASE(for_each_delete),
+	TAP_CASE(each_elem_sum),
+	TAP_CASE(each_elem_delete),
 	TAP_CASE(iter_refused),
 };
 
